@@ -1,0 +1,46 @@
+# The two commands of the README contract: `make demo` and `make test`.
+# Each sets everything up on a fresh machine (a .venv, the package, a browser) and then runs.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+BROWSER_READY := $(VENV)/.browser-ready
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint typecheck unit setup browser clean bench
+
+demo: setup
+	$(VENV)/bin/billing-robot demo
+
+test: setup lint typecheck
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check .
+
+typecheck: $(INSTALLED)
+	$(PY) -m mypy --strict robot pages flows
+
+unit: $(INSTALLED)
+	$(PY) -m pytest -q tests/unit
+
+bench: setup
+	$(PY) -m flows.benchmark
+
+setup: $(INSTALLED) $(BROWSER_READY)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Tries Playwright's own Chromium first; on a closed network falls back to a system
+# Chromium (installing Debian's `chromium` with apt-get when running as root).
+$(BROWSER_READY): $(INSTALLED)
+	$(PY) -m robot.browser_setup
+	touch $@
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Business processes: sequence page objects through the commit gate and retry policy."""

@@ -1,0 +1,1 @@
+"""Page objects, one module per web app: they click, type and read, nothing more."""

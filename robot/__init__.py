@@ -1,0 +1,1 @@
+"""billing-robot: the engine (settings, browser, commit gate, ledger, audit trail, CLI)."""
