@@ -1,0 +1,50 @@
+"""The login page every app shows (and redirects to when a session expires)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What the app said after the login form was submitted."""
+
+    ok: bool
+    message: str = ""
+
+
+class LoginPage:
+    """``/login`` of any mock or real app: email, password, "Log in"."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is the app's origin."""
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.email = page.get_by_label("Email")
+        self.password = page.get_by_label("Password")
+        self.submit = page.get_by_role("button", name="Log in")
+        self.error = page.get_by_role("alert")
+
+    def is_showing(self) -> bool:
+        """True when the browser is on this app's login page."""
+        return self.page.url.startswith(f"{self.base_url}/login")
+
+    def open(self) -> LoginPage:
+        """Go to the login page."""
+        self.page.goto(f"{self.base_url}/login")
+        return self
+
+    def log_in(self, email: str, password: str) -> LoginResult:
+        """Fill and submit the form; report whether the app let us in."""
+        self.email.fill(email)
+        self.password.fill(password)
+        self.submit.click()
+        # Either the app leaves /login, or it shows an error on it: wait for whichever.
+        left = re.compile(rf"^{re.escape(self.base_url)}/(?!login)")
+        self.page.wait_for_url(lambda url: bool(left.match(url)) or self.error.count() > 0)
+        if self.is_showing():
+            return LoginResult(ok=False, message=self.error.inner_text())
+        return LoginResult(ok=True)
