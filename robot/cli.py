@@ -26,6 +26,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """Bill a therapy practice's sessions through Headway (see README.md)."""
+
+
 @app.command()
 def plan(
     note_file: Annotated[str, typer.Argument(help="File holding the admin note, or - for stdin.")],

@@ -1,0 +1,127 @@
+"""A provider's Headway calendar: one week, Monday to Sunday, in the calendar's time zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from typing import TYPE_CHECKING, Self
+
+from playwright.sync_api import Locator, Page
+
+from pages.headway.text import long_date, parse_iso_date, parse_range, slot_name
+from pages.widgets import exact
+
+if TYPE_CHECKING:
+    from pages.headway.session_dialog import HeadwaySessionDialog
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """A session as the calendar shows it (times in the calendar's zone)."""
+
+    client_name: str
+    date: date
+    start: time
+    end: time
+    status: str
+    cpt_codes: tuple[str, ...]
+
+
+class HeadwayCalendarPage:
+    """``/providers/<id>/calendar?date=YYYY-MM-DD``: the week holding that date."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is Headway's origin."""
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.grid = page.get_by_role("table", name=re.compile(r"^Week of "))
+        self.timezone = page.get_by_label("Time zone")
+        self.go_to_date_input = page.get_by_label("Go to date", exact=True)
+        self.go_button = page.get_by_role("button", name="Go", exact=True)
+        self.previous_week_link = page.get_by_role("link", name="Previous week", exact=True)
+        self.next_week_link = page.get_by_role("link", name="Next week", exact=True)
+        # The page-level alert shown when the server refused a confirmation; the dialog's
+        # own alerts are hidden with it, so they never match here.
+        self.page_alert = page.get_by_role("main").get_by_role("alert")
+
+    def open(self, therapist_id: str, day: date) -> Self:
+        """Go straight to the week holding ``day`` on a therapist's calendar (stable URL)."""
+        self.page.goto(f"{self.base_url}/providers/{therapist_id}/calendar?date={day.isoformat()}")
+        return self
+
+    def timezone_label(self) -> str:
+        """The calendar's time zone as shown, e.g. ``EST``."""
+        return self.timezone.inner_text().strip()
+
+    def go_to_date(self, day: date) -> Self:
+        """Type ``day`` into "Go to date" and click "Go"."""
+        self.go_to_date_input.fill(day.isoformat())
+        self.go_button.click()
+        self.page.wait_for_url(re.compile(rf"[?&]date={day.isoformat()}(&|$)"))
+        return self
+
+    def previous_week(self) -> Self:
+        """Click "Previous week"."""
+        return self._change_week(self.previous_week_link)
+
+    def next_week(self) -> Self:
+        """Click "Next week"."""
+        return self._change_week(self.next_week_link)
+
+    def _change_week(self, link: Locator) -> Self:
+        before = self.page.url
+        link.click()
+        self.page.wait_for_url(lambda url: url != before)
+        return self
+
+    def week_days(self) -> list[date]:
+        """The seven days shown, Monday first (read from the grid's column headers)."""
+        self.grid.wait_for()
+        headers = self.grid.get_by_role("columnheader").get_by_role("time")
+        days = [parse_iso_date(h.get_attribute("datetime") or "") for h in headers.all()]
+        return [d for d in days if d is not None]
+
+    def sessions_on(self, day: date) -> list[CalendarSession]:
+        """Every session shown on ``day`` (empty if ``day`` is not in the shown week)."""
+        self.grid.wait_for()
+        name = re.compile(rf"{re.escape(long_date(day))}$")
+        sessions = []
+        for text in self.grid.get_by_role("article", name=name).all_inner_texts():
+            session = _parse_session(day, text)
+            if session is not None:
+                sessions.append(session)
+        return sessions
+
+    def open_slot(self, day: date, hour: int) -> HeadwaySessionDialog:
+        """Click the empty slot at ``hour`` (0-23) on ``day``; the "New session" dialog opens."""
+        from pages.headway.session_dialog import HeadwaySessionDialog
+
+        self.grid.get_by_role("button", name=exact(slot_name(day, hour))).click()
+        dialog = HeadwaySessionDialog(self.page, self.base_url)
+        dialog.wait_until_open()
+        return dialog
+
+    def error_message(self) -> str | None:
+        """Why the server refused the last confirmation, if it did ("Session not confirmed...")."""
+        if self.page_alert.count() == 0:
+            return None
+        return " ".join(t.strip() for t in self.page_alert.all_inner_texts())
+
+
+def _parse_session(day: date, text: str) -> CalendarSession | None:
+    # A card reads, one per line: client, "4:00 PM – 4:53 PM", status, "CPT 90837, 90846".
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    times = parse_range(text)
+    if len(lines) < 3 or times is None:
+        return None
+    cpt_line = next((line for line in lines if line.upper().startswith("CPT")), "")
+    codes = tuple(re.findall(r"\b\d{5}\b", cpt_line))
+    return CalendarSession(
+        client_name=lines[0],
+        date=day,
+        start=times[0],
+        end=times[1],
+        status=lines[2],
+        cpt_codes=codes,
+    )

@@ -1,0 +1,49 @@
+"""Page objects of the Ruh Platform: client search, profile, appointments, billing.
+
+The screens a billing run walks through, in the order the procedure visits them::
+
+    profile = RuhSearchPage(page, url).open().search_client(email)
+    rows = profile.past_appointments()
+    details = profile.open_appointment(rows[0].id).details()    # billed minutes, fee
+    invoices = profile.open_invoices()
+    edit = invoices.edit_invoice(invoice_id)                     # fill ...
+    edit.save()                                                  # ... then commit
+"""
+
+from pages.ruh_platform.billing import (
+    ChargeInvoiceDialog,
+    ChargeLine,
+    ChargeResult,
+    CreateInvoiceDialog,
+    EditInvoiceDialog,
+    InvoiceRow,
+    PaymentRow,
+    RefundPaymentDialog,
+    RuhInvoicesPage,
+    RuhPaymentsPage,
+)
+from pages.ruh_platform.clients import (
+    AppointmentDetails,
+    AppointmentRow,
+    RuhAppointmentPage,
+    RuhClientProfilePage,
+    RuhSearchPage,
+)
+
+__all__ = [
+    "AppointmentDetails",
+    "AppointmentRow",
+    "ChargeInvoiceDialog",
+    "ChargeLine",
+    "ChargeResult",
+    "CreateInvoiceDialog",
+    "EditInvoiceDialog",
+    "InvoiceRow",
+    "PaymentRow",
+    "RefundPaymentDialog",
+    "RuhAppointmentPage",
+    "RuhClientProfilePage",
+    "RuhInvoicesPage",
+    "RuhPaymentsPage",
+    "RuhSearchPage",
+]

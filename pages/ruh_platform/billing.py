@@ -1,0 +1,350 @@
+"""Ruh Platform: a client's Billing tab (Invoices, Payments) and their dialogs.
+
+Each irreversible click (Save, Charge, Refund Full Amount) is a method of its own, apart
+from the form filling before it, so the commit gate can screenshot the filled dialog and
+ask before the click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Self
+
+from playwright.sync_api import Locator, Page
+
+from pages.ruh_platform._text import (
+    optional,
+    parse_date,
+    parse_money,
+    parse_time_zone,
+    table_rows,
+)
+from pages.ruh_platform.clients import _ProfileChrome
+from pages.widgets import Name, choose_menu_item, choose_option, dialog, exact
+
+WHEN = re.compile(r"(\w{3} \d{1,2}, \d{4}) (\d{1,2}:\d{2} [AP]M \w+)$")
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One charge listed against an invoice ("$0.00 succeeded")."""
+
+    amount: Decimal
+    outcome: str
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    """One row of the Invoices table."""
+
+    id: str
+    date: dt.date
+    description: str  # "Appointment · Nov 18, 2026 10:00 AM CST · Priya Raman"
+    type: str
+    appointment_date: dt.date | None
+    appointment_start: dt.time | None
+    therapist: str | None
+    amount: Decimal
+    written_off: Decimal
+    balance: Decimal
+    status: str
+    charges: tuple[ChargeLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """One row of the Payments table."""
+
+    id: str
+    date: dt.date
+    invoice_id: str | None
+    amount: Decimal
+    method: str
+    refunded: Decimal
+    status: str
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    """What the platform answered to "Charge".
+
+    ``confirmed`` is False when no answer came back (an error page, a lost response): the
+    charge may or may not have happened, so look at the invoice before charging again.
+    """
+
+    ok: bool
+    message: str
+    confirmed: bool = True
+
+
+def _invoice_row(cells: list[str]) -> InvoiceRow:
+    number, issued, description, amount, written_off, balance, status, charges, _menu = cells
+    kind, *parts = [p.strip() for p in description.split("·")]
+    appointment_date: dt.date | None = None
+    appointment_start: dt.time | None = None
+    # Appointment invoices say when ("Nov 18, 2026 10:00 AM CST"), then who.
+    when = re.match(WHEN, parts[0]) if parts else None
+    if when is not None:
+        appointment_date = parse_date(when.group(1))
+        appointment_start = parse_time_zone(when.group(2))[0]
+        parts = parts[1:]
+    return InvoiceRow(
+        id=number,
+        date=parse_date(issued),
+        description=description,
+        type=kind,
+        appointment_date=appointment_date,
+        appointment_start=appointment_start,
+        therapist=parts[0] if parts else None,
+        amount=parse_money(amount),
+        written_off=parse_money(written_off),
+        balance=parse_money(balance),
+        status=status,
+        charges=_charge_lines(charges),
+    )
+
+
+def _charge_lines(text: str) -> tuple[ChargeLine, ...]:
+    lines = []
+    for part in text.split(";"):
+        amount, _, outcome = part.strip().partition(" ")
+        if amount.startswith("$"):
+            lines.append(ChargeLine(amount=parse_money(amount), outcome=outcome.strip()))
+    return tuple(lines)
+
+
+def _alert(page: Page) -> str | None:
+    alert = page.get_by_role("alert")
+    return alert.first.inner_text().strip() if alert.count() else None
+
+
+def _submit(button: Locator) -> None:
+    # The form posts and the platform answers with a redirect to the list: wait for that
+    # whole navigation, whatever it brings (the list, or an error page).
+    with button.page.expect_navigation():
+        button.click()
+
+
+class _Dialog:
+    """A dialog of the Billing tab: knows its page and the platform's origin."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+
+
+class _BillingPage(_ProfileChrome):
+    def alert(self) -> str | None:
+        """The error banner the last change left (e.g. a declined card), if any."""
+        return _alert(self.page)
+
+
+class RuhInvoicesPage(_BillingPage):
+    """Billing -> Invoices (``/clients/<id>/billing/invoices``)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
+        super().__init__(page, base_url)
+        self.table = page.get_by_role("table", name="Invoices")
+        self.create_button = page.get_by_role("button", name="Create New Invoice")
+
+    def open(self, client_id: str) -> Self:
+        """Go straight to the invoices of ``client_id``."""
+        self.page.goto(f"{self.base_url}/clients/{client_id}/billing/invoices")
+        return self
+
+    def invoices(self) -> list[InvoiceRow]:
+        """Every invoice of the client, newest first."""
+        return [_invoice_row(cells) for cells in table_rows(self.table)]
+
+    def edit_invoice(self, invoice_id: str) -> EditInvoiceDialog:
+        """Three-dot menu of ``invoice_id`` -> "Edit invoice"."""
+        self.table.wait_for()
+        choose_menu_item(self.page, exact(f"Actions for invoice {invoice_id}"), "Edit invoice")
+        return EditInvoiceDialog(self.page, self.base_url, invoice_id)
+
+    def charge_invoice(self, invoice_id: str) -> ChargeInvoiceDialog:
+        """Three-dot menu of ``invoice_id`` -> "Charge invoice"."""
+        self.table.wait_for()
+        choose_menu_item(self.page, exact(f"Actions for invoice {invoice_id}"), "Charge invoice")
+        return ChargeInvoiceDialog(self.page, self.base_url, invoice_id)
+
+    def create_new_invoice(self) -> CreateInvoiceDialog:
+        """Click "Create New Invoice"."""
+        self.create_button.click()
+        return CreateInvoiceDialog(self.page, self.base_url)
+
+
+class EditInvoiceDialog(_Dialog):
+    """The "Edit invoice" dialog: write-off reason, amount, notes; then "Save"."""
+
+    def __init__(self, page: Page, base_url: str, invoice_id: str) -> None:
+        """Bind to the open dialog of ``invoice_id``."""
+        super().__init__(page, base_url)
+        self.dialog = dialog(page, f"Edit invoice {invoice_id}")
+        self.amount = self.dialog.get_by_label("Write-off amount", exact=True)
+        self.entire_amount = self.dialog.get_by_role("checkbox", name="Write off entire amount")
+        self.notes = self.dialog.get_by_label("Notes", exact=True)
+        self.save_button = self.dialog.get_by_role("button", name="Save")
+
+    def choose_write_off_reason(self, reason: str) -> None:
+        """Pick ``reason`` (e.g. "Other") under "Write-off Reason"."""
+        choose_option(self.dialog, "Write-off Reason", reason, exact(reason))
+
+    def write_off_entire_amount(self) -> None:
+        """Tick "Write off entire amount" (fills the amount with what is owed)."""
+        self.entire_amount.check()
+
+    def set_write_off_amount(self, amount: Decimal) -> None:
+        """Type a write-off amount."""
+        self.amount.fill(f"{amount:.2f}")
+
+    def set_notes(self, text: str) -> None:
+        """Replace the notes (e.g. "Billed on Headway.")."""
+        self.notes.fill(text)
+
+    def write_off_amount(self) -> Decimal | None:
+        """The write-off amount as filled in, or None while empty."""
+        value = self.amount.input_value().strip()
+        return Decimal(value) if value else None
+
+    def save(self) -> RuhInvoicesPage:
+        """Click "Save" (irreversible: records the write-off)."""
+        _submit(self.save_button)
+        return RuhInvoicesPage(self.page, self.base_url)
+
+
+class ChargeInvoiceDialog(_Dialog):
+    """The "Charge invoice" dialog: the amount (prefilled with the balance), "Charge"."""
+
+    def __init__(self, page: Page, base_url: str, invoice_id: str) -> None:
+        """Bind to the open dialog of ``invoice_id``."""
+        super().__init__(page, base_url)
+        self.dialog = dialog(page, f"Charge invoice {invoice_id}")
+        self.amount = self.dialog.get_by_label("Amount", exact=True)
+        self.charge_button = self.dialog.get_by_role("button", name="Charge")
+
+    def set_amount(self, amount: Decimal) -> None:
+        """Type the amount to charge ($0 for a Headway-billed session)."""
+        self.amount.fill(f"{amount:.2f}")
+
+    def current_amount(self) -> Decimal:
+        """The amount as filled in (the balance until changed)."""
+        return Decimal(self.amount.input_value().strip() or "0")
+
+    def charge(self) -> ChargeResult:
+        """Click "Charge" (irreversible: charges the card on file) and read the answer."""
+        _submit(self.charge_button)
+        alert = _alert(self.page)
+        if alert is not None:
+            return ChargeResult(ok=False, message=alert)
+        charged = self.page.get_by_role("status").filter(has_text=re.compile(r"^\s*Charged"))
+        if charged.count():
+            return ChargeResult(ok=True, message=charged.first.inner_text().strip())
+        return ChargeResult(ok=False, message="", confirmed=False)
+
+
+class CreateInvoiceDialog(_Dialog):
+    """The "Create New Invoice" dialog: type, therapist, Invoice Details; then "Save"."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to the open dialog."""
+        super().__init__(page, base_url)
+        self.dialog = dialog(page, "Create New Invoice")
+        self.details = self.dialog.get_by_role("group", name="Invoice Details")
+        self.fee = self.details.get_by_role("status", name="Amount")
+        self.save_button = self.dialog.get_by_role("button", name="Save")
+
+    def choose_type(self, kind: str) -> None:
+        """Pick the invoice type ("Appointment", "Package" or "Custom")."""
+        choose_option(self.dialog, "Invoice type", kind, exact(kind))
+
+    def choose_therapist(self, name: str) -> None:
+        """Pick the therapist (the client's covered therapist is preselected)."""
+        choose_option(self.dialog, "Therapist", name, exact(name))
+
+    def therapist(self) -> str:
+        """The therapist currently chosen, as shown."""
+        return self.dialog.get_by_role("combobox", name="Therapist").input_value().strip()
+
+    def choose_appointment(self, option: Name) -> None:
+        """Under Invoice Details, pick the appointment.
+
+        ``option`` is the option's text ("Nov 17, 2026 · 2:00 PM EST · Late
+        Cancellation") or a pattern matching it.
+        """
+        search = option if isinstance(option, str) else ""
+        wanted = exact(option) if isinstance(option, str) else option
+        choose_option(self.details, "Appointment", search, wanted)
+
+    def set_amount(self, amount: Decimal) -> None:
+        """Type the amount of a Package or Custom invoice (Appointment ones use the fee)."""
+        self.details.get_by_role("spinbutton", name="Amount").fill(f"{amount:.2f}")
+
+    def amount(self) -> Decimal | None:
+        """The invoice amount shown for the chosen appointment (None before choosing)."""
+        return (
+            None if optional(self.fee.inner_text()) is None else parse_money(self.fee.inner_text())
+        )
+
+    def save(self) -> RuhInvoicesPage:
+        """Click "Save" (irreversible: creates the invoice)."""
+        _submit(self.save_button)
+        return RuhInvoicesPage(self.page, self.base_url)
+
+
+class RuhPaymentsPage(_BillingPage):
+    """Billing -> Payments (``/clients/<id>/billing/payments``)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
+        super().__init__(page, base_url)
+        self.table = page.get_by_role("table", name="Payments")
+
+    def open(self, client_id: str) -> Self:
+        """Go straight to the payments of ``client_id``."""
+        self.page.goto(f"{self.base_url}/clients/{client_id}/billing/payments")
+        return self
+
+    def payments(self) -> list[PaymentRow]:
+        """Every payment of the client, newest first."""
+        result = []
+        for number, paid_on, invoice, amount, method, refunded, status, _menu in table_rows(
+            self.table
+        ):
+            result.append(
+                PaymentRow(
+                    id=number,
+                    date=parse_date(paid_on),
+                    invoice_id=optional(invoice),
+                    amount=parse_money(amount),
+                    method=method,
+                    refunded=parse_money(refunded),
+                    status=status,
+                )
+            )
+        return result
+
+    def open_refund(self, payment_id: str) -> RefundPaymentDialog:
+        """Three-dot menu of ``payment_id`` -> "Refund"."""
+        self.table.wait_for()
+        choose_menu_item(self.page, exact(f"Actions for payment {payment_id}"), "Refund")
+        return RefundPaymentDialog(self.page, self.base_url, payment_id)
+
+
+class RefundPaymentDialog(_Dialog):
+    """The refund dialog of one payment: "Refund Full Amount"."""
+
+    def __init__(self, page: Page, base_url: str, payment_id: str) -> None:
+        """Bind to the open dialog of ``payment_id``."""
+        super().__init__(page, base_url)
+        self.dialog = dialog(page, f"Refund payment {payment_id}")
+        self.refund_button = self.dialog.get_by_role("button", name="Refund Full Amount")
+
+    def refund_full_amount(self) -> RuhPaymentsPage:
+        """Click "Refund Full Amount" (irreversible: money goes back to the card)."""
+        _submit(self.refund_button)
+        return RuhPaymentsPage(self.page, self.base_url)
