@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Page
@@ -41,10 +40,10 @@ class LoginPage:
         """Fill and submit the form; report whether the app let us in."""
         self.email.fill(email)
         self.password.fill(password)
-        self.submit.click()
-        # Either the app leaves /login, or it shows an error on it: wait for whichever.
-        left = re.compile(rf"^{re.escape(self.base_url)}/(?!login)")
-        self.page.wait_for_url(lambda url: bool(left.match(url)) or self.error.count() > 0)
+        # The form posts and the browser loads the answer: the page asked for (logged in),
+        # or the login page again with an error. Waiting for that navigation covers both.
+        with self.page.expect_navigation():
+            self.submit.click()
         if self.is_showing():
             return LoginResult(ok=False, message=self.error.inner_text())
         return LoginResult(ok=True)

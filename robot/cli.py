@@ -13,9 +13,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from robot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from robot.settings import Settings
 
 app = typer.Typer(
     name="billing-robot",
@@ -62,6 +67,184 @@ def plan(
     result, code = plan_command(text, calendar_tz, today_date, platform_minutes)
     typer.echo(json.dumps(result, indent=2))
     raise typer.Exit(code)
+
+
+def _settings(**overrides: Any) -> Settings:
+    from robot.settings import load_settings
+
+    try:
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        typer.echo(f"--today must be YYYY-MM-DD, got {value!r}", err=True)
+        raise typer.Exit(2) from exc
+
+
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Rehearse: never click anything irreversible.")
+]
+Workers = Annotated[int | None, typer.Option(help="Parallel workers (browser contexts).")]
+Today = Annotated[
+    str | None, typer.Option(help="Treat this date (YYYY-MM-DD) as today (default: today).")
+]
+
+
+@app.command()
+def demo(
+    workers: Workers = 2,
+    dry_run: DryRun = False,
+    scenario: Annotated[str, typer.Option(help="Mock-site scenario to serve.")] = "demo",
+    runs_dir: Annotated[Path, typer.Option(help="Where run folders go.")] = Path("runs"),
+) -> None:
+    """Serve the mock practice and run the whole batch on it, headless."""
+    from fixtures.server import MockSites
+    from robot.cli_runs import console, exit_code, mock_site_overrides, run_batch_with_progress
+
+    with MockSites.start(scenario) as sites:
+        console.print(f"mock sites serving scenario [bold]{scenario}[/]")
+        settings = _settings(
+            env_file=None,
+            **mock_site_overrides(sites),
+            workers=workers,
+            dry_run=dry_run,
+            headless=True,
+            runs_dir=runs_dir,
+            # A fresh practice each time: its ledger starts fresh too.
+            ledger_path=runs_dir / "demo-ledger.sqlite3",
+            retry_initial_wait_s=0.2,
+            retry_max_wait_s=2.0,
+        )
+        settings.ledger_path.unlink(missing_ok=True)
+        summary = run_batch_with_progress(settings, sites.world.state.practice.today)
+    raise typer.Exit(exit_code(summary))
+
+
+@app.command()
+def batch(
+    workers: Workers = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """Bill every open request in Intercom's "5. Insurance Billing View", headless."""
+    from robot.cli_runs import exit_code, run_batch_with_progress
+
+    settings = _settings(workers=workers, dry_run=dry_run or None)
+    summary = run_batch_with_progress(settings, _today(today))
+    raise typer.Exit(exit_code(summary))
+
+
+@app.command()
+def run(
+    conversation: Annotated[str, typer.Argument(help="Intercom conversation id or URL.")],
+    supervised: Annotated[
+        bool, typer.Option("--supervised", help="Visible browser; ask before every commit.")
+    ] = False,
+    headed: Annotated[bool, typer.Option("--headed", help="Show the browser.")] = False,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """Bill one request, typically supervised in a visible browser."""
+    from flows.batch import run_one
+    from robot.cli_runs import exit_code, print_summary
+    from robot.operator import ConsoleOperator
+
+    conversation_id = conversation.rstrip("/").rsplit("/", 1)[-1]
+    settings = _settings(
+        supervised=supervised or None,
+        dry_run=dry_run or None,
+        headless=False if (supervised or headed) else None,
+    )
+    operator = ConsoleOperator() if settings.supervised else None
+    summary = run_one(settings, conversation_id, today=_today(today), operator=operator)
+    print_summary(summary)
+    raise typer.Exit(exit_code(summary))
+
+
+@app.command()
+def ledger() -> None:
+    """List the ledger's work items: status, attempts, reason."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from robot.ledger import SqliteLedger
+
+    settings = _settings()
+    if not settings.ledger_path.exists():
+        typer.echo(f"no ledger at {settings.ledger_path}")
+        raise typer.Exit(0)
+    store = SqliteLedger(settings.ledger_path, run_id="cli-inspect")
+    try:
+        table = Table("item", "kind", "status", "attempts", "reason")
+        for item in store.list_items():
+            table.add_row(
+                item.id, item.kind, item.status.value, str(item.attempts), item.reason or ""
+            )
+        Console().print(table)
+    finally:
+        store.close()
+
+
+@app.command()
+def report(run_id: Annotated[str, typer.Argument(help="The run's id (its folder name).")]) -> None:
+    """Rebuild a run's report.html from the ledger and print its path."""
+    from robot.audit import RunFolder, collect_results
+    from robot.ledger import SqliteLedger
+
+    settings = _settings()
+    if not (settings.runs_dir / run_id).is_dir():
+        typer.echo(f"no run folder {settings.runs_dir / run_id}", err=True)
+        raise typer.Exit(2)
+    store = SqliteLedger(settings.ledger_path, run_id="cli-inspect")
+    try:
+        folder = RunFolder(settings.runs_dir, run_id)
+        path = folder.finish(collect_results(store, run_id), mode="report")
+    finally:
+        store.close()
+    typer.echo(str(path))
+
+
+@app.command("mock-sites")
+def mock_sites(
+    scenario: Annotated[str, typer.Option(help="Scenario: demo, small or generated:N.")] = "demo",
+    env_file: Annotated[
+        Path | None, typer.Option(help="Also write the settings lines to this file.")
+    ] = None,
+    port: Annotated[int, typer.Option(help="First port (0: any free ports).")] = 0,
+) -> None:
+    """Serve the mock practice until Ctrl-C; print its URLs, logins and settings lines."""
+    import threading
+
+    from fixtures.scenario import SITE_NAMES
+    from fixtures.server import MockSites
+    from robot.cli_runs import mock_site_overrides
+    from robot.settings import settings_env_lines
+
+    ports = {site: port + offset for offset, site in enumerate(SITE_NAMES)} if port else None
+    with MockSites.start(scenario, ports=ports) as sites:
+        typer.echo(f"serving scenario {scenario!r}:")
+        for name, url in sites.urls.items():
+            login = sites.logins[name]
+            typer.echo(f"  {name:15} {url}  (login {login.email} / {login.password})")
+        lines = settings_env_lines(mock_site_overrides(sites))
+        typer.echo("\nsettings for the robot:\n" + "\n".join(lines))
+        if env_file is not None:
+            env_file.write_text("\n".join(lines) + "\n", "utf-8")
+            env_file.chmod(0o600)
+            typer.echo(f"written to {env_file}")
+        typer.echo("Ctrl-C to stop.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            typer.echo("stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -50,6 +50,14 @@ class HeadwayCalendarPage:
         self.page.goto(f"{self.base_url}/providers/{therapist_id}/calendar?date={day.isoformat()}")
         return self
 
+    def is_showing(self) -> bool:
+        """True when the tab shows a Headway calendar (not an error page)."""
+        return (
+            self.page.url.startswith(self.base_url)
+            and "/calendar" in self.page.url
+            and self.page.get_by_label("Time zone").count() > 0
+        )
+
     def timezone_label(self) -> str:
         """The calendar's time zone as shown, e.g. ``EST``."""
         return self.timezone.inner_text().strip()

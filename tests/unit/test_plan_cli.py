@@ -5,9 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from robot.cli import app
@@ -29,10 +27,7 @@ runner = CliRunner()
 
 
 def plan(*args: str, stdin: str | None = None) -> tuple[int, dict[str, object] | None]:
-    # While ``plan`` is the app's only command Typer runs it without its name; once the
-    # app grows a group of commands the name is needed. Ask Click which it is.
-    prefix = ["plan"] if isinstance(typer.main.get_command(app), click.Group) else []
-    result = runner.invoke(app, [*prefix, *args], input=stdin)
+    result = runner.invoke(app, ["plan", *args], input=stdin)
     try:
         body = json.loads(result.stdout)
     except json.JSONDecodeError:

@@ -1,0 +1,128 @@
+"""Make sure a browser exists: ``python -m robot.browser_setup`` (run by ``make setup``).
+
+In order: Playwright's own Chromium if already installed; else try to download it
+(``python -m playwright install chromium``, bounded by a timeout because a closed network
+makes it fail or hang); else a system Chromium/Chrome (``BILLING_ROBOT_BROWSER_EXECUTABLE``,
+PATH, ``/usr/bin/chromium``); else, as root with apt-get, install Debian's ``chromium``.
+Prints what it used. Exits 1 only when there is no browser at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from robot.browser import load_playwright_config
+
+__all__ = ["main", "setup_browser"]
+
+DOWNLOAD_TIMEOUT_S = 300
+"""Upper bound for Playwright's download (a few hundred MB on a good network)."""
+APT_TIMEOUT_S = 900
+"""Upper bound for each apt-get command."""
+
+
+def _say(message: str) -> None:
+    print(f"[browser-setup] {message}", flush=True)
+
+
+def _run(command: Sequence[str], timeout: float, env: dict[str, str] | None = None) -> bool:
+    """Run ``command`` (no shell); True if it exited 0 within ``timeout`` seconds."""
+    _say("running: " + " ".join(command))
+    try:
+        completed = subprocess.run(
+            list(command), timeout=timeout, check=False, capture_output=True, text=True, env=env
+        )
+    except subprocess.TimeoutExpired:
+        _say(f"gave up after {timeout:.0f}s")
+        return False
+    except OSError as exc:
+        _say(f"could not run it: {exc}")
+        return False
+    if completed.returncode != 0:
+        reason = _reason(completed.stdout + completed.stderr)
+        _say(f"failed (exit {completed.returncode}): {reason}")
+        return False
+    return True
+
+
+def _reason(output: str) -> str:
+    # A failed download prints a page of retries and stack traces; the last "Error" line
+    # is the cause (e.g. "Error: getaddrinfo ENOTFOUND cdn.playwright.dev").
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower() and not line.startswith("at ")]
+    return (errors or lines or ["no output"])[-1][:200]
+
+
+def _version(executable: Path) -> str:
+    try:
+        completed = subprocess.run(
+            [str(executable), "--version"], timeout=30, check=False, capture_output=True, text=True
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "version unknown"
+    lines = [line for line in completed.stdout.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "version unknown"
+
+
+def _configured() -> Path | None:
+    value = os.environ.get("BILLING_ROBOT_BROWSER_EXECUTABLE")
+    return Path(value) if value else None
+
+
+def setup_browser(*, try_download: bool = True, allow_apt: bool = True) -> Path | None:
+    """Find or install a browser; return its path, or None when there is none."""
+    config = load_playwright_config()
+    bundled = config.playwright_chromium_path()
+    if bundled is not None and bundled.is_file():
+        _say(f"Playwright's Chromium is installed: {bundled}")
+        return bundled
+
+    if try_download:
+        command = [sys.executable, "-m", "playwright", "install", "chromium"]
+        # `bundled` is where Playwright puts it, whether or not it exists yet.
+        if _run(command, DOWNLOAD_TIMEOUT_S) and bundled is not None and bundled.is_file():
+            _say(f"installed Playwright's Chromium: {bundled}")
+            return bundled
+        _say("Playwright's Chromium could not be downloaded; looking for a system browser")
+
+    found = config.find_browser_executable(_configured())
+    if found is not None:
+        return found
+
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if allow_apt and is_root and shutil.which("apt-get"):
+        _say("no browser found; installing Debian's chromium with apt-get")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if _run(["apt-get", "update"], APT_TIMEOUT_S, env) and _run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+            APT_TIMEOUT_S,
+            env,
+        ):
+            return config.find_browser_executable(_configured())
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: 0 with a browser, 1 without one."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    found = setup_browser(try_download="--no-download" not in args)
+    if found is None:
+        _say("ERROR: " + load_playwright_config().BROWSER_MISSING_HELP)
+        return 1
+    _say(f"using {found} ({_version(found)})")
+    bundled = load_playwright_config().playwright_chromium_path()
+    if bundled is None or Path(found) != bundled:
+        _say(
+            "the robot and the tests discover this browser by themselves; to pin it, set "
+            f"BILLING_ROBOT_BROWSER_EXECUTABLE={found}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

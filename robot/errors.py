@@ -1,0 +1,73 @@
+"""The robot's exceptions: each one says *what happens next* to the work item or the run.
+
+The split follows robocorp's work items: a business exception means the data is wrong and
+a person must look (never retried); an application exception means the machinery failed
+and trying again may help. Messages carry ids, codes and amounts only — never a client's
+or therapist's name, an email address or note text — because they reach logs and reports.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuthError",
+    "BillingRobotError",
+    "BusinessRuleError",
+    "ConfigError",
+    "StopRequested",
+    "TransientError",
+]
+
+
+class BillingRobotError(Exception):
+    """Base of every error the robot raises on purpose.
+
+    Catch this (not ``Exception``) where a flow turns an error into an item outcome, so a
+    programming error (``TypeError``, ``KeyError``) still surfaces as a crash.
+    """
+
+
+class BusinessRuleError(BillingRobotError):
+    """The data is wrong or missing: the item goes to *needs review*, nothing is clicked.
+
+    Raised when a cross-check fails (the admin note's duration, its end minus start, the
+    Ruh Platform's billed minutes and the CPT code disagree), the diagnosis code is not a
+    valid ICD-10-CM code, the session is too short to bill, the appointment is too old,
+    the client lacks insurance or a payment method, or a record the procedure needs is
+    absent. Never retried: the same data gives the same answer.
+    """
+
+
+class TransientError(BillingRobotError):
+    """A site was slow, flaky, or logged us out: the unit of work is retried.
+
+    Raised when a page did not reach the expected state, a response was lost, a login
+    page appeared mid-run, or a commit could not be verified afterwards. The one retry
+    policy (:mod:`robot.retry`) replays the unit from a known URL; after the last attempt
+    the item is marked *failed* and a later run may try it again.
+    """
+
+
+class AuthError(BillingRobotError):
+    """A site rejected our credentials: the whole run stops.
+
+    Raised by a login action when the site answers "wrong username or password" (or
+    locks the account). Retrying would only risk a lockout, so this is never retried and
+    no further item is started.
+    """
+
+
+class ConfigError(BillingRobotError):
+    """The configuration is wrong or incomplete: the robot refuses to start.
+
+    Raised at start-up by :func:`robot.settings.load_settings` and
+    :meth:`robot.settings.Settings.require_sites`, and when no browser can be found. The
+    message names the setting (e.g. ``BILLING_ROBOT_WORKERS``) and what to do.
+    """
+
+
+class StopRequested(BillingRobotError):  # noqa: N818 - a request, not an error; name is API
+    """The operator answered *stop* at a supervised commit: end the run now.
+
+    Raised by the commit gate in supervised mode. Nothing was clicked for the step that
+    was being asked about; the item stays claimable for a later run.
+    """

@@ -1,0 +1,219 @@
+"""Browser options, discovery, saved logins, and one real headless launch."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Playwright
+
+from robot.browser import (
+    BrowserRuntime,
+    SessionStore,
+    ensure_logged_in,
+    load_playwright_config,
+    resolve_executable,
+)
+from robot.errors import ConfigError
+from robot.settings import Settings
+
+CONFIG = load_playwright_config()
+
+
+def fake_binary(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("#!/bin/sh\necho fake\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def no_browsers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A machine with no Playwright Chromium, an empty PATH and no well-known binary."""
+    monkeypatch.setattr(CONFIG, "playwright_chromium_path", lambda: tmp_path / "pw" / "chrome")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setattr(CONFIG, "SYSTEM_BROWSER_PATHS", ())
+    return tmp_path
+
+
+def test_config_module_is_loaded_once() -> None:
+    assert load_playwright_config() is CONFIG
+
+
+def test_launch_options_close_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CONFIG, "running_as_root", lambda: False)
+    options = CONFIG.launch_options(True, Path("/opt/chrome"))
+    for flag in (
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ):
+        assert flag in options["args"]
+    assert "--no-sandbox" not in options["args"]
+    assert options["executable_path"] == "/opt/chrome"
+    assert options["headless"] is True
+
+
+def test_no_sandbox_only_as_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CONFIG, "running_as_root", lambda: True)
+    assert "--no-sandbox" in CONFIG.launch_options(False, None)["args"]
+    assert "executable_path" not in CONFIG.launch_options(False, None)
+
+
+def test_context_options_match_the_practice() -> None:
+    options = CONFIG.context_options()
+    assert options["viewport"] == {"width": 1366, "height": 900}
+    assert options["locale"] == "en-US"
+    assert options["timezone_id"] == "America/New_York"
+
+
+def test_configured_browser_wins(no_browsers: Path) -> None:
+    mine = fake_binary(no_browsers / "opt", "my-chrome")
+    fake_binary(no_browsers / "empty-bin", "chromium")
+    assert CONFIG.find_browser_executable(mine) == mine
+
+
+def test_playwright_chromium_is_preferred_to_a_system_one(
+    no_browsers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = fake_binary(no_browsers / "pw", "chrome")
+    fake_binary(no_browsers / "empty-bin", "chromium")
+    assert CONFIG.find_browser_executable(None) == bundled
+
+
+def test_falls_back_to_a_system_chromium_on_path(no_browsers: Path) -> None:
+    system = fake_binary(no_browsers / "empty-bin", "google-chrome-stable")
+    assert CONFIG.find_browser_executable(Path("/does/not/exist")) == system
+
+
+def test_falls_back_to_a_well_known_path(
+    no_browsers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known = fake_binary(no_browsers / "usr-bin", "chromium")
+    monkeypatch.setattr(CONFIG, "SYSTEM_BROWSER_PATHS", (known,))
+    assert CONFIG.find_browser_executable(None) == known
+
+
+def test_nothing_found_gives_a_clear_error(no_browsers: Path) -> None:
+    assert CONFIG.find_browser_executable(None) is None
+    with pytest.raises(ConfigError, match="BILLING_ROBOT_BROWSER_EXECUTABLE"):
+        resolve_executable(Settings())
+
+
+def test_missing_configured_browser_names_the_setting(tmp_path: Path) -> None:
+    settings = Settings(browser_executable=tmp_path / "nope")
+    with pytest.raises(ConfigError, match="BILLING_ROBOT_BROWSER_EXECUTABLE: no executable"):
+        resolve_executable(settings)
+
+
+class FakeContext:
+    def storage_state(self) -> dict[str, Any]:
+        return {"cookies": [{"name": "sid", "value": "abc"}], "origins": []}
+
+
+def test_session_store_is_owner_only(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        store = SessionStore(tmp_path / "sessions")
+        path = store.save(FakeContext(), "worker/1")  # type: ignore[arg-type]
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(store.directory.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.name == "worker_1.json"
+    assert json.loads(path.read_text())["cookies"][0]["name"] == "sid"
+    assert store.load("worker/1") == path
+    store.clear("worker/1")
+    assert store.load("worker/1") is None
+
+
+def test_ensure_logged_in_does_nothing_when_already_in() -> None:
+    calls: list[str] = []
+    page: Any = object()
+    logged = ensure_logged_in(
+        page, "headway", is_login_page=lambda p: False, login=lambda p, s: calls.append(s)
+    )
+    assert logged is False
+    assert calls == []
+
+
+def test_ensure_logged_in_logs_in_and_saves_on_a_login_page() -> None:
+    calls: list[str] = []
+    page: Any = object()
+    logged = ensure_logged_in(
+        page,
+        "headway",
+        is_login_page=lambda p: True,
+        login=lambda p, s: calls.append(f"login:{s}"),
+        after_login=lambda: calls.append("saved"),
+    )
+    assert logged is True
+    assert calls == ["login:headway", "saved"]
+
+
+@pytest.mark.browser
+def test_discovered_chromium_launches_headless_and_loads_a_page(
+    playwright: Playwright, tmp_path: Path
+) -> None:
+    settings = Settings(headless=True, action_timeout_ms=5_000)
+    store = SessionStore(tmp_path / "sessions")
+    with BrowserRuntime(settings, playwright=playwright) as runtime:
+        context = runtime.new_context(store.load("w1"))
+        runtime.start_item_trace(context)
+        page = context.new_page()
+        page.goto("data:text/html,<title>ok</title><h1 id=h>Billing robot</h1>")
+        assert page.locator("#h").inner_text() == "Billing robot"
+        zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+        assert zone == "America/New_York"
+        trace = runtime.end_item_trace(context, tmp_path / "trace.zip")
+        assert trace is not None
+        assert stat.S_IMODE(trace.stat().st_mode) == 0o600
+        store.save(context, "w1")
+        context.close()
+        again = runtime.new_context(store.load("w1"))  # a saved state is accepted back
+        again.close()
+
+
+@pytest.mark.browser
+def test_worker_threads_share_one_browser_through_its_endpoint(playwright: Playwright) -> None:
+    settings = Settings(headless=True)
+    seen: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker(endpoint: str) -> None:
+        try:
+            with BrowserRuntime(settings, connect_to=endpoint) as joined:
+                context = joined.new_context()
+                page = context.new_page()
+                page.goto("data:text/html,<h1>worker</h1>")
+                seen.append(page.inner_text("h1"))
+                context.close()
+        except BaseException as exc:  # surfaced in the main thread below
+            errors.append(exc)
+
+    with BrowserRuntime(settings, playwright=playwright, shareable=True) as runtime:
+        assert runtime.cdp_endpoint is not None
+        assert runtime.cdp_endpoint.startswith("http://127.0.0.1:")
+        thread = threading.Thread(target=worker, args=(runtime.cdp_endpoint,))
+        thread.start()
+        thread.join(timeout=60)
+        assert runtime.browser.is_connected()  # a worker leaving does not close it
+    assert errors == []
+    assert seen == ["worker"]
+
+
+@pytest.mark.browser
+def test_pytest_playwright_pages_use_the_shared_options(page: Page) -> None:
+    page.goto("data:text/html,<p>hi</p>")
+    assert page.viewport_size == {"width": 1366, "height": 900}
+    assert page.evaluate("navigator.language") == "en-US"
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
