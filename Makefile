@@ -14,7 +14,7 @@ demo: setup
 	$(VENV)/bin/billing-robot demo
 
 test: setup lint typecheck
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .

@@ -99,6 +99,7 @@ def read_billing_facts(worker: Worker, conversation_id: str) -> BillingFacts:
         unread = "; ".join(parsed.problems) or "the admin note is missing session details"
         raise BusinessRuleError(f"admin note unreadable: {unread}")
     client_id, appointment = _read_appointment(worker, email, day, start, zone)
+    _check_headway_coverage(worker, email)
     licensed_state, calendar_label = _read_headway_profile(worker, note.therapist or "")
     calendar_zone = zone_for(calendar_label)
     if calendar_zone is None:
@@ -187,6 +188,24 @@ def _read_headway_profile(worker: Worker, therapist: str) -> tuple[str, str]:
     licensed_state = provider.licensed_state()
     calendar = provider.open_calendar()
     return licensed_state, calendar.timezone_label()
+
+
+def _check_headway_coverage(worker: Worker, email: str) -> None:
+    """Headway's Patients list: a client it cannot bill is a review before any click.
+
+    Headway also refuses in the session dialog, but by then the Intercom participants
+    would already have changed; reading it first keeps "review" meaning "untouched".
+    """
+    worker.open("headway", "/")
+    base_url = worker.settings.site("headway").base_url
+    patients = HeadwayHomePage(worker.page, base_url).open_patients().patients()
+    patient = next((p for p in patients if p.email.casefold() == email.casefold()), None)
+    if patient is None:
+        raise BusinessRuleError("the client is not among Headway's patients")
+    if not patient.insurance_verified:
+        raise BusinessRuleError("Headway has no verified insurance on file for the client")
+    if not patient.payment_on_file:
+        raise BusinessRuleError("Headway has no payment method on file for the client")
 
 
 def _therapist_problems(note: AdminNote, appointment: AppointmentDetails) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flows import headway_billing
+from flows import headway_billing, late_cancellation, wrong_charge
 from flows.discovery import queue_billing_requests
 from flows.outcome import ItemOutcome
 from flows.worker import Worker
@@ -37,6 +37,16 @@ PROCESSES: tuple[Process, ...] = (
         kind=headway_billing.KIND,
         discover=queue_billing_requests,
         handle=headway_billing.bill_request,
+    ),
+    Process(
+        kind=late_cancellation.KIND,
+        discover=late_cancellation.queue_late_cancellations,
+        handle=late_cancellation.bill_late_cancellation,
+    ),
+    Process(
+        kind=wrong_charge.KIND,
+        discover=wrong_charge.queue_wrong_charges,
+        handle=wrong_charge.handle,
     ),
 )
 

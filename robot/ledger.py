@@ -345,6 +345,8 @@ class SqliteLedger:
     def claim_next(self, worker: str, kinds: Sequence[str] | None = None) -> WorkItem | None:
         """Claim the oldest of: pending, rehearsed, failed with attempts left, abandoned.
 
+        Rehearsed and failed items count only when an earlier run left them so.
+
         "Abandoned" is ``in_progress`` under a different run id. One whose attempts are
         used up is marked failed instead of being claimed again, so an item that crashes
         the robot cannot do so forever.
@@ -364,13 +366,16 @@ class SqliteLedger:
                 " WHERE status = 'in_progress' AND run_id IS NOT ? AND attempts >= ?",
                 (now, self.run_id, self.max_attempts),
             )
+            # What this run already finished (failed or rehearsed) waits for the next run:
+            # reclaiming it here would loop a dry run forever and hammer a failing item.
             row = db.execute(
                 f"SELECT id FROM items WHERE ("
-                f" status IN (?, ?)"
-                f" OR (status = 'failed' AND attempts < ?)"
+                f" status = 'pending'"
+                f" OR (status = 'rehearsed' AND run_id IS NOT ?)"
+                f" OR (status = 'failed' AND attempts < ? AND run_id IS NOT ?)"
                 f" OR (status = 'in_progress' AND run_id IS NOT ?)"
                 f"){kind_filter} ORDER BY created_at, id LIMIT 1",
-                (*_OPEN, self.max_attempts, self.run_id, *kind_args),
+                (self.run_id, self.max_attempts, self.run_id, self.run_id, *kind_args),
             ).fetchone()
             if row is None:
                 return None

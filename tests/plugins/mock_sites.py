@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +37,12 @@ def sites(mock_sites: MockSites, request: pytest.FixtureRequest) -> MockSites:
     marker = request.node.get_closest_marker("scenario")
     mock_sites.reset(marker.args[0] if marker else "small")
     return mock_sites
+
+
+@pytest.fixture
+def robot_dir(tmp_path: Path) -> Path:
+    """A folder for one test's robot runs and ledger."""
+    return tmp_path
 
 
 def mock_state(sites: MockSites, site: SiteName = "intercom") -> dict[str, Any]:

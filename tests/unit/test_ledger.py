@@ -95,14 +95,16 @@ def test_terminal_statuses_are_not_claimed_again(db: Path) -> None:
     assert {i.id for i in ledger.list_items(status=ItemStatus.NEEDS_REVIEW)} == {ids[1]}
 
 
-def test_failed_item_is_retried_while_attempts_are_left(db: Path) -> None:
-    ledger = open_ledger(db, max_attempts=2)
-    add(ledger, 1)
-    for _ in range(2):
+def test_failed_item_is_retried_by_later_runs_while_attempts_are_left(db: Path) -> None:
+    add(open_ledger(db, "run-0", max_attempts=2), 1)
+    for run in ("run-1", "run-2"):
+        ledger = open_ledger(db, run, max_attempts=2)
         item = ledger.claim_next("w1")
         assert item is not None
         ledger.finish(item.id, ItemStatus.FAILED, reason="TimeoutError")
-    assert ledger.claim_next("w1") is None
+        # The run that saw it fail does not hammer it again; the next run may.
+        assert ledger.claim_next("w1") is None
+    assert open_ledger(db, "run-3", max_attempts=2).claim_next("w1") is None
 
 
 def test_in_progress_item_of_a_dead_run_is_claimed_again(db: Path) -> None:
@@ -174,8 +176,11 @@ def test_dry_run_items_stay_claimable_by_a_live_run(db: Path) -> None:
     assert claimed.attempts == 0
     rehearsal.record_step(item_id, "headway-confirm", StepState.WOULD_COMMIT)
     rehearsal.finish(item_id, ItemStatus.REHEARSED)
-    assert rehearsal.claim_next("w1") is not None  # a second rehearsal may run it again
-    rehearsal.finish(item_id, ItemStatus.REHEARSED)
+    # The same rehearsal never loops on what it rehearsed; a second rehearsal may.
+    assert rehearsal.claim_next("w1") is None
+    again = open_ledger(db, "run-dry-2", dry_run=True, max_attempts=1)
+    assert again.claim_next("w1") is not None
+    again.finish(item_id, ItemStatus.REHEARSED)
 
     live = open_ledger(db, "run-live", max_attempts=1)
     item = live.claim_next("w1")

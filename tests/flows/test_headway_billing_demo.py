@@ -1,0 +1,172 @@
+"""The main job end to end: the demo practice's batch, asserted on the mock sites' state.
+
+One batch runs for the whole module (it is the expensive part); each test then checks
+one behaviour of its outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.server import MockSites
+from flows.batch import RunSummary, run_batch
+from tests.flows.conftest import on_own_thread, robot_settings
+
+BILLED = {
+    # conversation: (client, therapist, calendar date, start, end, CPT, diagnosis, state)
+    "conv-d01": ("cl-d01", "th-sana", date(2026, 11, 16), time(10, 0), time(10, 30), "90832", "F41.1", "New York"),
+    "conv-d02": ("cl-d02", "th-sana", date(2026, 11, 17), time(14, 0), time(14, 45), "90834", "F32.1", "New York"),
+    "conv-d03": ("cl-d03", "th-sana", date(2026, 11, 18), time(11, 0), time(12, 0), "90837", "F43.23", "New York"),
+    "conv-d04": ("cl-d04", "th-daniel", date(2026, 11, 13), time(19, 0), time(19, 53), "90837", "F33.1", "California"),
+    "conv-d05": ("cl-d05", "th-priya", date(2026, 11, 12), time(14, 30), time(15, 15), "90834", "F41.0", "Texas"),
+    "conv-d06": ("cl-d06", "th-marcus", date(2026, 11, 11), time(10, 0), time(11, 0), "90837", "F43.10", "Illinois"),
+    "conv-d07": ("cl-d07", "th-daniel", date(2026, 10, 30), time(19, 0), time(19, 45), "90834", "F41.1", "California"),
+    "conv-d08": ("cl-d08", "th-sana", date(2026, 11, 16), time(15, 0), time(15, 30), "90832", "F32.0", "New York"),
+}
+
+REVIEW_REASONS = {
+    "conv-d09": "16",
+    "conv-d10": "audio",
+    "conv-d11": "45",
+    "conv-d12": "insurance",
+    "conv-d13": "F43.8",
+    "conv-d15": "Late Cancellation",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
+    """The demo practice before and after one live batch with two workers."""
+    folder: Path = tmp_path_factory.mktemp("demo")
+    with MockSites.start("demo") as sites:
+        before = sites.world.snapshot()
+        settings = robot_settings(sites, folder, workers=2)
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+        yield sites, summary, before, sites.world.snapshot()
+
+
+def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for item in items}
+
+
+def test_every_request_ends_done_or_in_review(demo_run: Any) -> None:
+    _, summary, _, _ = demo_run
+    statuses = {r.item_id.split(":", 1)[1]: r.status for r in summary.results}
+    expected = {conv: "done" for conv in BILLED} | {conv: "needs_review" for conv in REVIEW_REASONS}
+    expected["conv-d14"] = "done"
+    assert statuses == expected
+
+
+@pytest.mark.parametrize("conversation", sorted(BILLED))
+def test_billable_request_is_confirmed_once_as_planned(demo_run: Any, conversation: str) -> None:
+    _, _, _, after = demo_run
+    client, therapist, day, start, end, cpt, diagnosis, state = BILLED[conversation]
+    sessions = [s for s in after["headway_sessions"] if s["client_id"] == client]
+    assert len(sessions) == 1
+    session = sessions[0]
+    assert (session["therapist_id"], session["date"], session["start"], session["end"]) == (
+        therapist, day.isoformat(), start.isoformat(), end.isoformat()
+    )
+    assert session["cpt_codes"] == [cpt]
+    assert session["diagnosis_codes"] == [diagnosis]
+    assert session["status"] == "Confirmed"
+    assert session["location"] == "Virtual (my own telehealth link)"
+    assert session["recurrence"] == "Does not repeat"
+    assert session["session_location"] == "Virtual (Telehealth)"
+    assert session["telehealth_type"] == "Audiovisual"
+    assert session["joined_from_state"] == state
+    assert session["client_join_from"].startswith("Ruh Care,")
+    assert session["attested"] is True
+
+
+@pytest.mark.parametrize("conversation", sorted(BILLED))
+def test_billable_request_is_recorded_in_intercom(demo_run: Any, conversation: str) -> None:
+    _, _, _, after = demo_run
+    conv = _by_id(after["conversations"])[conversation]
+    client_email = conv["contact_email"]
+    assert conv["status"] == "closed"
+    assert conv["attributes"]["Insurance Billing"] == "Billed"
+    assert client_email in conv["participants"]
+    assert "care@ruhcare.example" not in conv["participants"]
+    assert len(conv["session_processed_forms"]) == 1
+    form = conv["session_processed_forms"][0]
+    assert form["client_email"] == client_email
+    assert form["cpt_code"] == BILLED[conversation][5]
+
+
+@pytest.mark.parametrize("conversation", sorted(BILLED))
+def test_billable_request_invoice_is_written_off_and_charged_zero(
+    demo_run: Any, conversation: str
+) -> None:
+    _, _, _, after = demo_run
+    invoice = _by_id(after["invoices"])["inv-" + conversation.removeprefix("conv-")]
+    assert invoice["status"] == "Written off"
+    assert invoice["write_off_reason"] == "Other"
+    assert Decimal(invoice["write_off_amount"]) == Decimal(invoice["amount"])
+    assert invoice["notes"] == "Billed on Headway."
+    assert [(c["amount"], c["outcome"]) for c in invoice["charges"]] == [("0.00", "succeeded")]
+
+
+@pytest.mark.parametrize("conversation", sorted(REVIEW_REASONS))
+def test_request_in_review_names_its_reason_and_changes_nothing(
+    demo_run: Any, conversation: str
+) -> None:
+    _, summary, before, after = demo_run
+    result = next(r for r in summary.results if r.item_id == f"intercom:{conversation}")
+    assert REVIEW_REASONS[conversation] in (result.reason or "")
+    assert _by_id(after["conversations"])[conversation] == _by_id(before["conversations"])[conversation]
+    client = "cl-" + conversation.removeprefix("conv-")
+    assert not [s for s in after["headway_sessions"] if s["client_id"] == client]
+    invoice_id = "inv-" + conversation.removeprefix("conv-")
+    assert _by_id(after["invoices"]).get(invoice_id) == _by_id(before["invoices"]).get(invoice_id)
+
+
+def test_already_billed_request_is_not_billed_again(demo_run: Any) -> None:
+    _, _, before, after = demo_run
+    sessions = [s for s in after["headway_sessions"] if s["client_id"] == "cl-d14"]
+    assert [s["id"] for s in sessions] == ["hw-d14"]
+    assert _by_id(after["invoices"])["inv-d14"] == _by_id(before["invoices"])["inv-d14"]
+    conv = _by_id(after["conversations"])["conv-d14"]
+    assert conv["status"] == "closed"
+    assert len(conv["session_processed_forms"]) == 1
+
+
+def test_report_shows_each_item_with_its_screenshots(demo_run: Any) -> None:
+    _, summary, _, _ = demo_run
+    html = summary.report.read_text("utf-8")
+    for result in summary.results:
+        assert result.item_id in html
+    assert html.count("<img") >= 8 * 16
+    assert (summary.run_dir / "events.jsonl").exists()
+    assert oct(summary.run_dir.stat().st_mode & 0o777) == "0o700"
+
+
+def test_second_batch_changes_nothing(demo_run: Any, tmp_path: Path) -> None:
+    sites, _, _, after = demo_run
+    # A fresh ledger: only what the sites show stops the robot from billing again.
+    settings = robot_settings(sites, tmp_path, workers=2)
+    summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert sites.world.snapshot() == after
+    assert all(r.status in ("done", "needs_review") for r in summary.results)
+
+
+def test_rerunning_a_billed_request_with_a_fresh_ledger_changes_nothing(
+    demo_run: Any, tmp_path: Path
+) -> None:
+    """Every step finds its change already on the sites and clicks nothing."""
+    from flows.batch import run_one
+
+    sites, _, _, after = demo_run
+    settings = robot_settings(sites, tmp_path)
+    summary = on_own_thread(
+        run_one, settings, "conv-d01", today=sites.world.state.practice.today
+    )
+    assert [r.status for r in summary.results] == ["done"]
+    assert {state for _, state in summary.results[0].steps} == {"done"}
+    assert sites.world.snapshot() == after

@@ -1,0 +1,78 @@
+"""Dry run and supervised mode on the mock sites: what changes, and what never does."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from fixtures.server import MockSites
+from flows.batch import run_batch, run_one
+from robot.operator import ConsoleOperator
+from tests.flows.conftest import on_own_thread, robot_settings
+
+
+def _supervised(sites: MockSites, folder: Path, answers: str) -> Any:
+    settings = robot_settings(sites, folder, supervised=True)
+    operator = ConsoleOperator(stdin=io.StringIO(answers), console=Console(file=io.StringIO()))
+    return on_own_thread(
+        run_one, settings, "conv-0001", today=sites.world.state.practice.today, operator=operator
+    )
+
+
+def test_dry_run_batch_leaves_every_site_unchanged(sites: MockSites, robot_dir: Path) -> None:
+    before = sites.world.snapshot()
+    settings = robot_settings(sites, robot_dir, dry_run=True, workers=2)
+    summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert sites.world.snapshot() == before
+    assert [r.status for r in summary.results] == ["rehearsed"] * 3
+    for result in summary.results:
+        assert {state for _, state in result.steps} == {"would_commit"}
+        assert len(result.steps) == 8
+
+
+@pytest.mark.scenario("generated:1")
+def test_live_run_after_a_dry_run_bills_everything(sites: MockSites, robot_dir: Path) -> None:
+    today = sites.world.state.practice.today
+    on_own_thread(run_batch, robot_settings(sites, robot_dir, dry_run=True), today=today)
+    summary = on_own_thread(run_batch, robot_settings(sites, robot_dir), today=today)
+    assert [r.status for r in summary.results] == ["done"]
+    assert len(sites.world.state.headway_sessions) == 1
+
+
+def test_supervised_yes_to_every_step_bills_the_request(sites: MockSites, robot_dir: Path) -> None:
+    summary = _supervised(sites, robot_dir, "yes\n" * 8)
+    assert [r.status for r in summary.results] == ["done"]
+    assert len(sites.world.state.headway_sessions) == 1
+    assert sites.world.state.conversation("conv-0001").status == "closed"
+
+
+def test_supervised_skip_leaves_the_item_alone(sites: MockSites, robot_dir: Path) -> None:
+    before = sites.world.snapshot()
+    summary = _supervised(sites, robot_dir, "skip\n")
+    assert [r.status for r in summary.results] == ["skipped"]
+    assert sites.world.snapshot() == before
+
+
+def test_supervised_stop_ends_the_run_before_the_next_click(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    summary = _supervised(sites, robot_dir, "yes\nyes\nstop\n")
+    assert summary.stopped_because is not None
+    conversation = sites.world.state.conversation("conv-0001")
+    assert conversation.contact_email in conversation.participants
+    assert "care@ruhcare.example" not in conversation.participants
+    assert sites.world.state.headway_sessions == []
+
+
+@pytest.mark.parametrize("answer", ["", "y", "ok"])
+def test_supervised_prompt_never_takes_a_vague_answer_as_yes(
+    sites: MockSites, robot_dir: Path, answer: str
+) -> None:
+    before = sites.world.snapshot()
+    # Anything but the exact words is asked again; end of input means stop.
+    _supervised(sites, robot_dir, f"{answer}\n")
+    assert sites.world.snapshot() == before

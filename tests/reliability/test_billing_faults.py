@@ -1,0 +1,129 @@
+"""The billing flow under the faults real sites produce: nothing is ever billed twice."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.server import MockSites
+from flows.batch import run_batch
+from robot.cli_runs import mock_site_overrides
+from robot.settings import settings_env_lines
+from tests.flows.conftest import on_own_thread, robot_settings
+from tests.plugins.mock_sites import arm_fault
+
+
+def _assert_billed_exactly_once(state: dict[str, Any]) -> None:
+    billing = [c for c in state["conversations"] if c["id"].startswith("conv-")]
+    for conversation in billing:
+        client = conversation["contact_email"]
+        client_id = next(c["id"] for c in state["clients"] if c["email"] == client)
+        sessions = [s for s in state["headway_sessions"] if s["client_id"] == client_id]
+        assert len(sessions) == 1, f"{conversation['id']}: {len(sessions)} sessions"
+        assert len(conversation["session_processed_forms"]) == 1
+        assert conversation["status"] == "closed"
+        assert conversation["participants"] == [client]
+    for invoice in state["invoices"]:
+        assert invoice["status"] == "Written off"
+        assert [c["amount"] for c in invoice["charges"]] == ["0.00"]
+
+
+@pytest.mark.scenario("generated:1")
+def test_lost_confirm_response_does_not_create_a_second_session(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    arm_fault(
+        sites, "headway", kind="lose_response", path=r"^/providers/[^/]+/sessions$", method="POST"
+    )
+    summary = on_own_thread(
+        run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
+    )
+    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations)
+    _assert_billed_exactly_once(sites.world.snapshot())
+
+
+@pytest.mark.scenario("generated:1")
+def test_lost_charge_response_does_not_charge_twice(sites: MockSites, robot_dir: Path) -> None:
+    arm_fault(sites, "ruh_platform", kind="lose_response", path=r"/charge$", method="POST")
+    summary = on_own_thread(
+        run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
+    )
+    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations)
+    _assert_billed_exactly_once(sites.world.snapshot())
+
+
+@pytest.mark.scenario("generated:1")
+def test_flaky_site_is_retried_until_it_answers(sites: MockSites, robot_dir: Path) -> None:
+    arm_fault(sites, "intercom", kind="fail", path=r"/session-processed$", count=1)
+    summary = on_own_thread(
+        run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
+    )
+    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations)
+    _assert_billed_exactly_once(sites.world.snapshot())
+
+
+@pytest.mark.scenario("generated:2")
+def test_sessions_expiring_mid_batch_are_logged_in_again(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    def expire_everything(*_: object) -> None:
+        sites.world.expire_sessions()
+
+    summary = on_own_thread(
+        run_batch,
+        robot_settings(sites, robot_dir),
+        today=sites.world.state.practice.today,
+        on_item_done=expire_everything,
+    )
+    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations)
+    _assert_billed_exactly_once(sites.world.snapshot())
+
+
+@pytest.mark.scenario("generated:2")
+def test_batch_killed_at_a_random_step_finishes_on_the_next_run(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """SIGKILL the robot process after a random number of commits, then run again."""
+    seed = int(os.environ.get("KILL_SEED", random.randrange(1_000_000)))
+    kill_after = random.Random(seed).randint(1, 15)
+    settings = robot_settings(sites, robot_dir)
+    env = dict(os.environ)
+    env.update(
+        line.split("=", 1)
+        for line in settings_env_lines(
+            mock_site_overrides(sites),
+            extra=[
+                ("runs_dir", str(settings.runs_dir)),
+                ("ledger_path", str(settings.ledger_path)),
+                ("retry_initial_wait_s", "0"),
+                ("retry_max_wait_s", "0"),
+            ],
+        )
+    )
+    env.update({k: v.strip('"') for k, v in env.items() if k.startswith("BILLING_ROBOT_")})
+    robot = subprocess.Popen(
+        [sys.executable, "-m", "robot.cli", "batch", "--today", "2026-11-20"],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        cwd=robot_dir,
+    )
+    assert robot.stderr is not None
+    commits = 0
+    for line in robot.stderr:
+        if "committed" in line:
+            commits += 1
+            if commits >= kill_after:
+                robot.kill()
+                break
+    robot.wait()
+    summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations), f"seed {seed}"
+    _assert_billed_exactly_once(sites.world.snapshot())
