@@ -69,14 +69,18 @@ def plan(
     raise typer.Exit(code)
 
 
-def _settings(**overrides: Any) -> Settings:
+def _settings(*, browsing: bool = False, **overrides: Any) -> Settings:
+    """Load settings; a bad or (for browsing commands) missing one exits 2 naming it."""
     from robot.settings import load_settings
 
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
+        if browsing:
+            settings.require_sites("intercom", "headway", "ruh_platform")
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    return settings
 
 
 def _today(value: str | None) -> date:
@@ -137,7 +141,7 @@ def batch(
     """Bill every open request in Intercom's "5. Insurance Billing View", headless."""
     from robot.cli_runs import exit_code, run_batch_with_progress
 
-    settings = _settings(workers=workers, dry_run=dry_run or None)
+    settings = _settings(browsing=True, workers=workers, dry_run=dry_run or None)
     summary = run_batch_with_progress(settings, _today(today))
     raise typer.Exit(exit_code(summary))
 
@@ -159,6 +163,7 @@ def run(
 
     conversation_id = conversation.rstrip("/").rsplit("/", 1)[-1]
     settings = _settings(
+        browsing=True,
         supervised=supervised or None,
         dry_run=dry_run or None,
         headless=False if (supervised or headed) else None,
