@@ -8,12 +8,17 @@ INSTALLED := $(VENV)/.installed
 BROWSER_READY := $(VENV)/.browser-ready
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit setup browser clean bench
+.PHONY: demo test test-all lint typecheck unit setup browser clean bench
 
 demo: setup
 	$(VENV)/bin/billing-robot demo
 
+# The suite CI runs: everything but the long end-to-end runs (under 5 minutes on 2 cores).
 test: setup lint typecheck
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q -m "not slow"
+
+# Everything, including the whole demo practice end to end (about 12 minutes on 2 cores).
+test-all: setup lint typecheck
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
 
 lint: $(INSTALLED)

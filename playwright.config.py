@@ -54,8 +54,10 @@ TIMEZONE_ID: Final = "America/New_York"
 
 TRACE_ON_FAILURE: Final = True
 """Record a Playwright trace per work item and keep it only when the item fails."""
-TRACING_OPTIONS: Final[dict[str, bool]] = {"screenshots": True, "snapshots": True}
-"""Options for ``context.tracing.start`` (no sources: the trace is for the page, not us)."""
+TRACING_OPTIONS: Final[dict[str, bool]] = {"screenshots": False, "snapshots": True}
+"""Options for ``context.tracing.start``: DOM snapshots of every action, no screencast
+(it cost a third of the robot's CPU, and the audit trail already screenshots each commit),
+no sources (the trace is for the page, not us)."""
 
 SCREENSHOT_POLICY: Final = "before-and-after-each-commit"
 """When the audit trail takes screenshots: the filled form before every irreversible

@@ -21,9 +21,9 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 
 from flows.headway_billing import KIND as HEADWAY_BILLING
-from flows.headway_billing import item_id_for
+from flows.headway_billing import bill_request, item_id_for
 from flows.outcome import ItemOutcome
-from flows.processes import PROCESSES, process_for
+from flows.processes import PROCESSES, Handle, process_for
 from flows.worker import Worker
 from robot.audit import ItemResult, RunFolder, collect_results
 from robot.browser import BrowserRuntime, SessionStore
@@ -85,6 +85,16 @@ def run_batch(
     return _execute(settings, today, operator, on_queued, on_item_done, only=None)
 
 
+@dataclass(frozen=True)
+class SingleItem:
+    """One named work item to run outside the queue (``run``, the special-case commands)."""
+
+    item_id: str
+    kind: str
+    source_ref: str
+    handle: Handle
+
+
 def run_one(
     settings: Settings,
     conversation_id: str,
@@ -94,7 +104,22 @@ def run_one(
     on_item_done: ProgressCallback | None = None,
 ) -> RunSummary:
     """Work one billing request (by conversation id), e.g. supervised in a visible browser."""
-    return _execute(settings, today, operator, None, on_item_done, only=conversation_id)
+    item = SingleItem(
+        item_id_for(conversation_id), HEADWAY_BILLING, conversation_id, bill_request
+    )
+    return run_item(settings, item, today=today, operator=operator, on_item_done=on_item_done)
+
+
+def run_item(
+    settings: Settings,
+    item: SingleItem,
+    *,
+    today: date,
+    operator: Operator | None = None,
+    on_item_done: ProgressCallback | None = None,
+) -> RunSummary:
+    """Work one named item with one worker (supervised, dry run or live)."""
+    return _execute(settings, today, operator, None, on_item_done, only=item)
 
 
 def _execute(
@@ -104,7 +129,7 @@ def _execute(
     on_queued: Callable[[int], None] | None,
     on_item_done: ProgressCallback | None,
     *,
-    only: str | None,
+    only: SingleItem | None,
 ) -> RunSummary:
     settings.require_sites("intercom", "headway", "ruh_platform")
     folder = RunFolder(settings.runs_dir)
@@ -156,6 +181,7 @@ def _new_worker(run: _Run, runtime: BrowserRuntime, index: int) -> Worker:
         run=run.folder,
         today=run.today,
         store=store,
+        runtime=runtime,
     )
 
 
@@ -194,35 +220,42 @@ def _drain(run: _Run, worker: Worker) -> None:
         item = run.ledger.claim_next(worker.name, [p.kind for p in PROCESSES])
         if item is None:
             return
-        _process(run, worker, item)
+        _process(run, worker, item, process_for(item.kind).handle)
 
 
-def _work_one(run: _Run, worker: Worker, conversation_id: str) -> None:
-    item_id = item_id_for(conversation_id)
-    run.ledger.add_item(item_id, HEADWAY_BILLING, conversation_id)
-    item = run.ledger.claim(item_id, worker.name)
+def _work_one(run: _Run, worker: Worker, single: SingleItem) -> None:
+    run.ledger.add_item(single.item_id, single.kind, single.source_ref)
+    item = run.ledger.claim(single.item_id, worker.name)
     if item is None:
-        existing = run.ledger.get_item(item_id)
+        existing = run.ledger.get_item(single.item_id)
         status = existing.status.value if existing else "unknown"
-        _log.info("item_not_claimable", item_id=item_id, status=status)
+        _log.info("item_not_claimable", item_id=single.item_id, status=status)
         return
-    _process(run, worker, item)
+    _process(run, worker, item, single.handle)
 
 
-def _process(run: _Run, worker: Worker, item: WorkItem) -> None:
+def _process(run: _Run, worker: Worker, item: WorkItem, handle: Handle) -> None:
     log = _log.bind(item_id=item.id, worker=worker.name)
     log.info("item_started", kind=item.kind)
+    if worker.runtime is not None:
+        worker.runtime.start_item_trace(worker.context)
     try:
-        outcome = process_for(item.kind).handle(worker, item.id, item.source_ref)
+        outcome = handle(worker, item.id, item.source_ref)
     except (AuthError, StopRequested) as exc:
         # The item is left claimable: the next run picks it up where the ledger says.
-        run.ledger.finish(item.id, ItemStatus.FAILED, scrub_text(str(exc)))
+        outcome = ItemOutcome(ItemStatus.FAILED, scrub_text(str(exc)))
         run.halt(scrub_text(str(exc)))
-        return
     except (TransientError, PlaywrightError) as exc:
         outcome = ItemOutcome(ItemStatus.FAILED, _failure_reason(exc))
         _keep_screenshot(worker, item.id)
+    if worker.runtime is not None:
+        # A failed item keeps its trace (DOM snapshots of every action) for diagnosis.
+        failed = outcome.status is ItemStatus.FAILED
+        keep_at = run.folder.trace_path(item.id) if failed else None
+        worker.runtime.end_item_trace(worker.context, keep_at)
     run.ledger.finish(item.id, outcome.status, outcome.reason)
+    if run.stop.is_set() and outcome.status is ItemStatus.FAILED:
+        return
     log.info("item_finished", status=outcome.status.value)
     if run.on_item_done is not None:
         run.on_item_done(item, outcome)

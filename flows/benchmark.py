@@ -14,11 +14,10 @@ import time
 from pathlib import Path
 
 from fixtures.server import MockSites
+from flows.batch import run_batch
 from robot.cli_runs import mock_site_overrides
 from robot.ledger import ItemStatus
 from robot.settings import load_settings
-
-from flows.batch import run_batch
 
 
 def measure(count: int, workers: int, folder: Path) -> tuple[float, int]:

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 
 from flows.billing_facts import BillingFacts, bare_name, read_billing_facts
 from flows.commit import record_found
 from flows.outcome import ItemOutcome
+from flows.steps import discard, run_steps
 from flows.worker import Worker
 from pages.headway import HeadwayCalendarPage, HeadwayHomePage, HeadwaySessionDialog
 from pages.headway.calendar import CalendarSession
@@ -62,21 +62,14 @@ def item_id_for(conversation_id: str) -> str:
 
 def bill_request(worker: Worker, item_id: str, conversation_id: str) -> ItemOutcome:
     """Bill one request end to end; review, skip or rehearse it where it must."""
-    try:
-        facts = worker.retry("read-facts", lambda: read_billing_facts(worker, conversation_id))
-        outcomes: list[Outcome] = []
-        for name, step in STEPS:
-            outcome = worker.retry(name, partial(step, worker, item_id, facts))
-            outcomes.append(outcome)
-            if outcome is Outcome.SKIPPED:
-                # Later steps record what this one did: without it they would be false.
-                return ItemOutcome.skipped(f"the operator skipped {name}; later steps left alone")
-    except BusinessRuleError as problem:
-        _log.info("needs_review", item_id=item_id)
-        return ItemOutcome.review(str(problem))
-    if Outcome.WOULD_COMMIT in outcomes:
-        return ItemOutcome.rehearsed()
-    return ItemOutcome.done()
+    return run_steps(
+        worker,
+        item_id,
+        read_name="read-facts",
+        read=lambda: read_billing_facts(worker, conversation_id),
+        steps_for=lambda facts: STEPS,
+        done=lambda facts: ItemOutcome.done(),
+    )
 
 
 # ---- Step 1: Intercom participants ----------------------------------------------------
@@ -383,7 +376,7 @@ def write_off_invoice(worker: Worker, item_id: str, facts: BillingFacts) -> Outc
         step,
         summary=_summary(facts, action="write off the invoice", amount=row.amount),
         evidence=worker.evidence(item_id),
-        act=lambda: _discard(dialog.save()),
+        act=lambda: discard(dialog.save()),
         verify=written_off,
         already_done=written_off,
     )
@@ -423,11 +416,6 @@ def charge_zero(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
 
 
 # ---- helpers --------------------------------------------------------------------------
-
-
-def _discard(_next_page: object) -> None:
-    # The gate's act returns nothing; the page object a click navigates to is not needed.
-    return None
 
 
 def _folded(emails: list[str]) -> set[str]:

@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page
 from pages.intercom.popup import handle_whats_new
 from pages.login import LoginPage
 from robot.audit import RunFolder
-from robot.browser import SessionStore, ensure_logged_in
+from robot.browser import BrowserRuntime, SessionStore, ensure_logged_in
 from robot.errors import AuthError
 from robot.gate import CommitGate, Evidence
 from robot.logging import get_logger
@@ -42,6 +42,8 @@ class Worker:
     run: RunFolder
     today: date
     store: SessionStore | None = None
+    runtime: BrowserRuntime | None = None
+    """The runtime that opened ``context`` (it keeps a failed item's trace)."""
     page: Page = field(init=False)
 
     def __post_init__(self) -> None:

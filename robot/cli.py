@@ -174,6 +174,67 @@ def run(
     raise typer.Exit(exit_code(summary))
 
 
+def _run_single(item: Any, today: str | None, supervised: bool, dry_run: bool) -> None:
+    from flows.batch import run_item
+    from robot.cli_runs import exit_code, print_summary
+    from robot.operator import ConsoleOperator
+
+    settings = _settings(
+        browsing=True,
+        supervised=supervised or None,
+        dry_run=dry_run or None,
+        headless=False if supervised else None,
+    )
+    operator = ConsoleOperator() if settings.supervised else None
+    summary = run_item(settings, item, today=_today(today), operator=operator)
+    print_summary(summary)
+    raise typer.Exit(exit_code(summary))
+
+
+Supervised = Annotated[
+    bool, typer.Option("--supervised", help="Visible browser; ask before every commit.")
+]
+
+
+@app.command("clarify-late-cancel")
+def clarify_late_cancel(
+    conversation: Annotated[str, typer.Argument(help="Intercom conversation id or URL.")],
+    supervised: Supervised = False,
+    dry_run: DryRun = False,
+) -> None:
+    """Reply with "US Client Requests Late Cancellations Clarification"."""
+    from flows.batch import SingleItem
+    from flows.late_cancellation import clarify_item_id
+    from flows.late_cancellation import clarify_late_cancel as clarify
+
+    conversation_id = conversation.rstrip("/").rsplit("/", 1)[-1]
+    item = SingleItem(
+        clarify_item_id(conversation_id), "late_cancel_question", conversation_id, clarify
+    )
+    _run_single(item, None, supervised, dry_run)
+
+
+@app.command("refund-headway-client")
+def refund_headway_client(
+    client_email: Annotated[str, typer.Argument(help="The client's email address.")],
+    appointment: Annotated[
+        str | None, typer.Option(help="The charged appointment's date, YYYY-MM-DD.")
+    ] = None,
+    supervised: Supervised = False,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """Refund a Headway client charged by mistake; bill Headway or write it off."""
+    from flows.batch import SingleItem
+    from flows.wrong_charge import KIND, client_item_id, client_source_ref, handle
+
+    day = _today(appointment) if appointment else None
+    item = SingleItem(
+        client_item_id(client_email, day), KIND, client_source_ref(client_email, day), handle
+    )
+    _run_single(item, today, supervised, dry_run)
+
+
 @app.command()
 def ledger() -> None:
     """List the ledger's work items: status, attempts, reason."""

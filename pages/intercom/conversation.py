@@ -139,6 +139,18 @@ class IntercomConversationPage:
             insurance_billing=billing or None,
         )
 
+    def attributes(self) -> dict[str, str]:
+        """The conversation attributes shown besides "Insurance Billing" (name -> value).
+
+        E.g. ``{"Billing issue": "Headway client charged"}``; empty when none is set.
+        """
+        panel = self.page.get_by_role("region", name="Conversation attributes", exact=True)
+        # The panel's own form is always there: once it shows, the values are in place.
+        self.attribute_form.wait_for()
+        terms = [t.strip() for t in panel.get_by_role("term").all_inner_texts()]
+        values = [v.strip() for v in panel.get_by_role("definition").all_inner_texts()]
+        return dict(zip(terms, values, strict=True))
+
     def admin_note(self) -> str | None:
         """The full text of the internal note starting "For admin use only" (None if none)."""
         self.thread.wait_for()

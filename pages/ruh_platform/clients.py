@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Self
+from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page
 
@@ -38,6 +39,32 @@ class AppointmentRow:
     therapist: str
     session_type: str
     status: str
+
+
+@dataclass(frozen=True)
+class ClientContact:
+    """Action -> Contact details: where the client is and the card on file."""
+
+    email: str
+    state: str
+    time_zone: str
+    card: str
+
+
+@dataclass(frozen=True)
+class PracticeAppointmentRow:
+    """One row of the practice-wide Appointments list (every client's appointments)."""
+
+    id: str
+    client_id: str
+    client_name: str
+    date: date
+    start: time
+    zone: str
+    therapist: str
+    session_type: str
+    status: str
+    invoice_id: str | None
 
 
 @dataclass(frozen=True)
@@ -115,6 +142,27 @@ class _ProfileChrome:
         code = box.get_by_label("Diagnosis code", exact=True).inner_text().strip()
         box.get_by_role("button", name="Close").click()
         return None if code == NO_DIAGNOSIS else code
+
+    def client_name(self) -> str:
+        """The client's name, as the profile's heading shows it."""
+        return self.page.get_by_role("heading", level=1).inner_text().strip()
+
+    def contact_details(self) -> ClientContact:
+        """Action -> Contact details: email, state, time zone and card on file."""
+        choose_menu_item(self.page, exact("Action"), "Contact details")
+        box = dialog(self.page, "Contact details")
+        # The dialog's content arrives after a spinner: wait for it, then read it at once.
+        box.get_by_role("term").first.wait_for()
+        terms = [t.strip() for t in box.get_by_role("term").all_inner_texts()]
+        values = [v.strip() for v in box.get_by_role("definition").all_inner_texts()]
+        shown = dict(zip(terms, values, strict=True))
+        box.get_by_role("button", name="Close").click()
+        return ClientContact(
+            email=shown["Email"],
+            state=shown["State"],
+            time_zone=shown["Time zone"],
+            card=shown["Card on file"],
+        )
 
     def open_invoices(self) -> RuhInvoicesPage:
         """Billing -> Invoices."""
@@ -241,3 +289,43 @@ class RuhAppointmentPage(_ProfileChrome):
             fee=parse_money(field(self.billing, "Fee")),
             invoice_id=None if invoice == "Not invoiced" else invoice,
         )
+
+
+class RuhAppointmentsPage:
+    """Practice menu -> Appointments (``/appointments``): every client's appointments."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.table = page.get_by_role("table", name="Appointments", exact=True)
+
+    def open(self, status: str | None = None) -> Self:
+        """Go to the list, filtered to ``status`` (e.g. "Late Cancellation") when given."""
+        query = f"?status={quote(status)}" if status else ""
+        self.page.goto(f"{self.base_url}/appointments{query}")
+        return self
+
+    def appointments(self) -> list[PracticeAppointmentRow]:
+        """Every appointment listed, newest first, with its invoice (None if not invoiced)."""
+        rows = self.table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
+        result = []
+        for index, cells in enumerate(table_rows(self.table)):
+            day, when, client, therapist, kind, status, invoice, ref, _view = cells
+            client_link = rows.nth(index).get_by_role("link", name=client, exact=True)
+            start, zone = parse_time_zone(when)
+            result.append(
+                PracticeAppointmentRow(
+                    id=ref,
+                    client_id=path_part(client_link.get_attribute("href") or "", "clients"),
+                    client_name=client,
+                    date=parse_date(day),
+                    start=start,
+                    zone=zone,
+                    therapist=therapist,
+                    session_type=kind,
+                    status=status,
+                    invoice_id=None if invoice == "Not invoiced" else optional(invoice),
+                )
+            )
+        return result

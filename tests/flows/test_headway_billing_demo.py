@@ -18,6 +18,9 @@ from fixtures.server import MockSites
 from flows.batch import RunSummary, run_batch
 from tests.flows.conftest import on_own_thread, robot_settings
 
+# The whole demo practice: about four minutes of browser work on two cores.
+pytestmark = pytest.mark.slow
+
 BILLED = {
     # conversation: (client, therapist, calendar date, start, end, CPT, diagnosis, state)
     "conv-d01": ("cl-d01", "th-sana", date(2026, 11, 16), time(10, 0), time(10, 30), "90832", "F41.1", "New York"),

@@ -14,6 +14,7 @@ import pytest
 from fixtures.server import MockSites
 from flows.batch import run_batch
 from robot.cli_runs import mock_site_overrides
+from robot.ledger import SqliteLedger
 from robot.settings import settings_env_lines
 from tests.flows.conftest import on_own_thread, robot_settings
 from tests.plugins.mock_sites import arm_fault
@@ -48,6 +49,7 @@ def test_lost_confirm_response_does_not_create_a_second_session(
     _assert_billed_exactly_once(sites.world.snapshot())
 
 
+@pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_lost_charge_response_does_not_charge_twice(sites: MockSites, robot_dir: Path) -> None:
     arm_fault(sites, "ruh_platform", kind="lose_response", path=r"/charge$", method="POST")
@@ -58,6 +60,7 @@ def test_lost_charge_response_does_not_charge_twice(sites: MockSites, robot_dir:
     _assert_billed_exactly_once(sites.world.snapshot())
 
 
+@pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_flaky_site_is_retried_until_it_answers(sites: MockSites, robot_dir: Path) -> None:
     arm_fault(sites, "intercom", kind="fail", path=r"/session-processed$", count=1)
@@ -68,6 +71,7 @@ def test_flaky_site_is_retried_until_it_answers(sites: MockSites, robot_dir: Pat
     _assert_billed_exactly_once(sites.world.snapshot())
 
 
+@pytest.mark.slow
 @pytest.mark.scenario("generated:2")
 def test_sessions_expiring_mid_batch_are_logged_in_again(
     sites: MockSites, robot_dir: Path
@@ -85,13 +89,13 @@ def test_sessions_expiring_mid_batch_are_logged_in_again(
     _assert_billed_exactly_once(sites.world.snapshot())
 
 
-@pytest.mark.scenario("generated:2")
+@pytest.mark.scenario("generated:1")
 def test_batch_killed_at_a_random_step_finishes_on_the_next_run(
     sites: MockSites, robot_dir: Path
 ) -> None:
     """SIGKILL the robot process after a random number of commits, then run again."""
     seed = int(os.environ.get("KILL_SEED", random.randrange(1_000_000)))
-    kill_after = random.Random(seed).randint(1, 15)
+    kill_after = random.Random(seed).randint(1, 8)
     settings = robot_settings(sites, robot_dir)
     env = dict(os.environ)
     env.update(
@@ -124,6 +128,12 @@ def test_batch_killed_at_a_random_step_finishes_on_the_next_run(
                 robot.kill()
                 break
     robot.wait()
-    summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
-    assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations), f"seed {seed}"
+    on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    # The rerun reports only what it handled; the ledger holds every item's final state.
+    ledger = SqliteLedger(settings.ledger_path, "test-inspect")
+    try:
+        statuses = [item.status.value for item in ledger.list_items()]
+    finally:
+        ledger.close()
+    assert statuses == ["done"] * len(sites.world.state.conversations), f"seed {seed}"
     _assert_billed_exactly_once(sites.world.snapshot())

@@ -1,0 +1,94 @@
+"""Standard Headway billing end to end on a small practice, asserted on the sites' state.
+
+The fast counterpart of ``test_headway_billing_demo.py`` (which bills the whole demo
+practice and runs under ``make test-all``): three plain requests, two workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.server import MockSites
+from flows.batch import RunSummary, run_batch, run_one
+from tests.flows.conftest import on_own_thread, robot_settings
+
+
+@pytest.fixture(scope="module")
+def small_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any]]]:
+    """The small practice after one live batch with two workers."""
+    folder: Path = tmp_path_factory.mktemp("small")
+    with MockSites.start("small") as sites:
+        settings = robot_settings(sites, folder, workers=2)
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+        yield sites, summary, sites.world.snapshot()
+
+
+def test_every_request_is_done(small_run: Any) -> None:
+    _, summary, _ = small_run
+    assert sorted((r.item_id, r.status) for r in summary.results) == [
+        (f"intercom:conv-000{n}", "done") for n in (1, 2, 3)
+    ]
+
+
+def test_each_client_has_exactly_one_confirmed_session_as_planned(small_run: Any) -> None:
+    sites, _, state = small_run
+    seeded = sites.world.state
+    for appointment in seeded.appointments:
+        client = seeded.client(appointment.client_id)
+        sessions = [s for s in state["headway_sessions"] if s["client_id"] == client.id]
+        assert len(sessions) == 1
+        session = sessions[0]
+        # Plain requests are written in the client's zone; Marcus's calendar shows Central,
+        # the others Eastern.
+        assert session["therapist_id"] == appointment.therapist_id
+        assert session["date"] == appointment.date.isoformat()
+        assert session["diagnosis_codes"] == [client.diagnosis_code]
+        assert session["telehealth_type"] == "Audiovisual"
+        assert session["joined_from_state"] == client.state
+        assert session["status"] == "Confirmed"
+
+
+def test_each_conversation_is_recorded_billed_and_closed(small_run: Any) -> None:
+    _, _, state = small_run
+    for conversation in state["conversations"]:
+        assert conversation["status"] == "closed"
+        assert conversation["attributes"]["Insurance Billing"] == "Billed"
+        assert conversation["participants"] == [conversation["contact_email"]]
+        assert len(conversation["session_processed_forms"]) == 1
+
+
+def test_each_invoice_is_written_off_and_charged_zero(small_run: Any) -> None:
+    _, _, state = small_run
+    for invoice in state["invoices"]:
+        assert invoice["status"] == "Written off"
+        assert invoice["write_off_reason"] == "Other"
+        assert Decimal(invoice["write_off_amount"]) == Decimal(invoice["amount"])
+        assert invoice["notes"] == "Billed on Headway."
+        assert [(c["amount"], c["outcome"]) for c in invoice["charges"]] == [("0.00", "succeeded")]
+
+
+def test_report_lists_each_item_with_its_screenshots(small_run: Any) -> None:
+    _, summary, _ = small_run
+    html = summary.report.read_text("utf-8")
+    assert all(result.item_id in html for result in summary.results)
+    assert html.count("<img") == 3 * 16
+    assert oct(summary.run_dir.stat().st_mode & 0o777) == "0o700"
+
+
+def test_rerun_with_a_fresh_ledger_clicks_nothing(small_run: Any, tmp_path: Path) -> None:
+    """What the sites show is enough to never bill twice, even without the ledger."""
+    sites, _, state = small_run
+    summary = on_own_thread(
+        run_one, robot_settings(sites, tmp_path), "conv-0001",
+        today=sites.world.state.practice.today,
+    )
+    assert [r.status for r in summary.results] == ["done"]
+    assert {state for _, state in summary.results[0].steps} == {"done"}
+    assert sites.world.snapshot() == state

@@ -1,0 +1,203 @@
+"""Late cancellations on the demo practice: invoiced, charged once, declined cards chased.
+
+One live batch of the late-cancellation process runs for the module, with the answer to
+the first charge lost on the way back (the change lands, the robot sees a 502); each test
+then checks one behaviour of its outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+import flows.batch
+from fixtures.server import MockSites
+from flows import late_cancellation
+from flows.batch import RunSummary, run_batch
+from flows.processes import PROCESSES
+from flows.worker import Worker
+from robot.audit import RunFolder
+from robot.browser import BrowserRuntime
+from robot.gate import CommitGate, GateMode
+from robot.ledger import SqliteLedger
+from robot.settings import Settings
+from tests.flows.conftest import on_own_thread, robot_settings
+from tests.plugins.mock_sites import arm_fault
+
+T = TypeVar("T")
+
+# appointment -> client; ap-d15 is the billing request the standard flow sends to review.
+LATE = {"ap-lc1": "cl-lc1", "ap-lc2": "cl-lc2", "ap-lc3": "cl-lc3", "ap-d15": "cl-d15"}
+MACRO = "Failed Payment - Late Cancellation Fee"
+CHARGE_PATH = r"/billing/invoices/[^/]+/charge$"
+
+
+@contextmanager
+def only_processes(*kinds: str) -> Iterator[None]:
+    """Let the batch discover and work only these kinds (the others cost time here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flows.batch, "PROCESSES", tuple(p for p in PROCESSES if p.kind in kinds))
+        yield
+
+
+def with_worker(settings: Settings, today: Any, work: Callable[[Worker], T]) -> T:
+    """Run ``work`` with one logged-out worker (own thread, browser, ledger, gate)."""
+
+    def body() -> T:
+        folder = RunFolder(settings.runs_dir)
+        ledger = SqliteLedger.from_settings(settings, folder.run_id)
+        try:
+            with BrowserRuntime(settings) as runtime:
+                context = runtime.new_context()
+                try:
+                    gate = CommitGate(ledger, GateMode.from_settings(settings))
+                    return work(Worker("worker-0", context, settings, gate, folder, today))
+                finally:
+                    context.close()
+        finally:
+            ledger.close()
+
+    return on_own_thread(body)
+
+
+@pytest.fixture(scope="module")
+def lc_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
+    """The demo practice before and after one live late-cancellation batch."""
+    folder: Path = tmp_path_factory.mktemp("late")
+    with MockSites.start("demo") as sites, only_processes(late_cancellation.KIND):
+        before = sites.world.snapshot()
+        arm_fault(sites, "ruh_platform", kind="lose_response", path=CHARGE_PATH, method="POST")
+        settings = robot_settings(sites, folder)
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+        yield sites, summary, before, sites.world.snapshot()
+
+
+def _invoices_of(state: dict[str, Any], appointment: str) -> list[dict[str, Any]]:
+    return [i for i in state["invoices"] if i["appointment_id"] == appointment]
+
+
+def _macro_replies(state: dict[str, Any], email: str) -> list[tuple[str, str]]:
+    return [
+        (c["id"], c["subject"])
+        for c in state["conversations"]
+        if c["contact_email"] == email
+        for m in c["messages"]
+        if m["author_type"] == "admin" and m["macro"] == MACRO
+    ]
+
+
+def _email(state: dict[str, Any], client: str) -> str:
+    return str(next(c["email"] for c in state["clients"] if c["id"] == client))
+
+
+def test_each_late_cancellation_item_ends_done(lc_run: Any) -> None:
+    _, summary, _, _ = lc_run
+    assert {r.item_id: r.status for r in summary.results} == {
+        f"late-cancel:{appointment}": "done" for appointment in LATE
+    }
+
+
+@pytest.mark.parametrize("appointment", sorted(LATE))
+def test_one_appointment_invoice_charged_once_in_full(lc_run: Any, appointment: str) -> None:
+    _, _, before, after = lc_run
+    assert _invoices_of(before, appointment) == []
+    [invoice] = _invoices_of(after, appointment)
+    booked = next(a for a in after["appointments"] if a["id"] == appointment)
+    assert (invoice["type"], invoice["therapist_id"]) == ("Appointment", booked["therapist_id"])
+    assert invoice["amount"] == booked["fee"]
+    assert [c["amount"] for c in invoice["charges"]] == [booked["fee"]]
+
+
+def test_lost_charge_answer_was_hit_and_charged_nothing_twice(lc_run: Any) -> None:
+    """The armed fault was used up; the invoice it hit still has exactly one charge."""
+    _, _, _, after = lc_run
+    assert after["faults"] == []
+    charges = [len(i["charges"]) for a in LATE for i in _invoices_of(after, a)]
+    assert charges == [1, 1, 1, 1]
+
+
+def test_successful_charge_sends_no_macro(lc_run: Any) -> None:
+    _, _, _, after = lc_run
+    [invoice] = _invoices_of(after, "ap-lc1")
+    assert invoice["charges"][0]["outcome"] == "succeeded"
+    assert _macro_replies(after, _email(after, "cl-lc1")) == []
+
+
+def test_declined_card_with_failed_payment_email_gets_the_macro_there(lc_run: Any) -> None:
+    _, summary, _, after = lc_run
+    assert _macro_replies(after, _email(after, "cl-lc3")) == [
+        ("conv-lc3-failed", "Scheduled payment failed")
+    ]
+    result = next(r for r in summary.results if r.item_id == "late-cancel:ap-lc3")
+    assert (
+        result.reason == "charge declined; Failed Payment macro sent on the existing conversation"
+    )
+    assert ("intercom.failed-payment-reply", "done") in result.steps
+
+
+def test_declined_card_without_failed_payment_email_gets_a_new_conversation(
+    lc_run: Any,
+) -> None:
+    _, summary, before, after = lc_run
+    [(conversation, _)] = _macro_replies(after, _email(after, "cl-lc2"))
+    assert conversation not in {c["id"] for c in before["conversations"]}
+    result = next(r for r in summary.results if r.item_id == "late-cancel:ap-lc2")
+    assert result.reason == "charge declined; Failed Payment macro sent in a new conversation"
+    assert ("intercom.failed-payment-new", "done") in result.steps
+
+
+@pytest.mark.slow
+def test_rerun_with_a_fresh_ledger_finds_every_step_done(lc_run: Any, tmp_path: Path) -> None:
+    """Only what the sites show stops the robot: nothing is invoiced, charged or sent again."""
+    sites, _, _, after = lc_run
+    settings = robot_settings(sites, tmp_path)
+
+    def rerun(worker: Worker) -> list[Any]:
+        outcomes = []
+        for appointment in ("ap-lc2", "ap-lc3"):
+            item = late_cancellation.item_id_for(appointment)
+            ref = late_cancellation.source_ref_for(LATE[appointment], appointment)
+            worker.gate.ledger.add_item(item, late_cancellation.KIND, ref)
+            outcomes.append(late_cancellation.bill_late_cancellation(worker, item, ref))
+        return outcomes
+
+    outcomes = with_worker(settings, sites.world.state.practice.today, rerun)
+    assert [o.status.value for o in outcomes] == ["done", "done"]
+    assert sites.world.snapshot() == after
+
+
+@pytest.mark.slow
+@pytest.mark.scenario("demo")
+def test_dry_run_changes_nothing(sites: MockSites, robot_dir: Path) -> None:
+    before = sites.world.snapshot()
+    settings = robot_settings(sites, robot_dir, dry_run=True)
+    with only_processes(late_cancellation.KIND):
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert sites.world.snapshot() == before
+    assert {r.status for r in summary.results} == {"rehearsed"}
+    assert len(summary.results) == len(LATE)
+
+
+@pytest.mark.scenario("demo")
+def test_fee_question_gets_the_clarification_macro_once(sites: MockSites, robot_dir: Path) -> None:
+    settings = robot_settings(sites, robot_dir)
+    item = late_cancellation.clarify_item_id("conv-lc4-question")
+
+    def twice(worker: Worker) -> list[str]:
+        worker.gate.ledger.add_item(item, "late_cancellation_question", "conv-lc4-question")
+        return [
+            late_cancellation.clarify_late_cancel(worker, item, "conv-lc4-question").status.value
+            for _ in range(2)
+        ]
+
+    assert with_worker(settings, sites.world.state.practice.today, twice) == ["done", "done"]
+    messages = sites.world.state.conversation("conv-lc4-question").messages
+    assert [m.macro for m in messages if m.author_type == "admin"] == [
+        "US Client Requests Late Cancellations Clarification"
+    ]

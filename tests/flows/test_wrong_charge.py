@@ -1,0 +1,158 @@
+"""Headway clients charged by mistake (demo practice): refunded once, then billed or written off.
+
+One live batch of the wrong-charge process runs for the module, with the answer to the
+first refund lost on the way back (the refund lands, the robot sees a 502); each test then
+checks one behaviour of its outcome. wc1's session is 12 days old (billed on Headway),
+wc2's 45 days (written off in the Programs Sheet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.server import MockSites
+from flows import wrong_charge
+from flows.batch import RunSummary, run_batch
+from flows.worker import Worker
+from tests.flows.conftest import on_own_thread, robot_settings
+from tests.flows.test_late_cancellation import only_processes, with_worker
+from tests.plugins.mock_sites import arm_fault
+
+REFUND_PATH = r"/billing/payments/[^/]+/refund$"
+MACRO = "Refund Issued - Headway Client"
+
+
+@pytest.fixture(scope="module")
+def wc_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
+    """The demo practice before and after one live wrong-charge batch."""
+    folder: Path = tmp_path_factory.mktemp("wrong")
+    with MockSites.start("demo") as sites, only_processes(wrong_charge.KIND):
+        before = sites.world.snapshot()
+        arm_fault(sites, "ruh_platform", kind="lose_response", path=REFUND_PATH, method="POST")
+        settings = robot_settings(sites, folder)
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+        yield sites, summary, before, sites.world.snapshot()
+
+
+def _payment(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
+    return dict(next(p for p in state["payments"] if p["id"] == payment_id))
+
+
+def _sessions(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
+    return [s for s in state["headway_sessions"] if s["client_id"] == client]
+
+
+def _write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]
+
+
+def test_only_the_reported_charges_are_worked(wc_run: Any) -> None:
+    _, summary, _, _ = wc_run
+    assert {r.item_id: r.status for r in summary.results} == {
+        "wrong-charge:conv-wc1": "done",
+        "wrong-charge:conv-wc2": "done",
+    }
+
+
+@pytest.mark.parametrize("key", ["wc1", "wc2"])
+def test_payment_is_refunded_once_in_full(wc_run: Any, key: str) -> None:
+    """The lost answer to the first refund did not lead to a second one."""
+    _, _, _, after = wc_run
+    payment = _payment(after, f"pay-{key}")
+    assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
+    assert after["faults"] == []
+
+
+@pytest.mark.parametrize("key", ["wc1", "wc2"])
+def test_client_is_told_once_that_a_refund_is_coming(wc_run: Any, key: str) -> None:
+    _, _, _, after = wc_run
+    conversation = next(c for c in after["conversations"] if c["id"] == f"conv-{key}")
+    assert [m["macro"] for m in conversation["messages"] if m["author_type"] == "admin"] == [MACRO]
+
+
+def test_recent_session_is_confirmed_on_headway_as_planned(wc_run: Any) -> None:
+    _, _, _, after = wc_run
+    [session] = _sessions(after, "cl-wc1")
+    assert (session["therapist_id"], session["date"], session["start"], session["end"]) == (
+        "th-sana",
+        "2026-11-08",
+        "10:00:00",
+        "10:53:00",
+    )
+    assert (session["cpt_codes"], session["diagnosis_codes"]) == (["90837"], ["F41.1"])
+    assert (session["status"], session["telehealth_type"]) == ("Confirmed", "Audiovisual")
+    assert not [r for r in _write_offs(after) if r["name"].startswith("Felix Chen")]
+
+
+def test_old_session_is_written_off_in_the_sheet_not_on_headway(wc_run: Any) -> None:
+    _, _, before, after = wc_run
+    assert _write_offs(before) == []
+    [row] = _write_offs(after)
+    assert {k: v for k, v in row.items() if k != "id"} == {
+        "name": "Maya Ward Headway Write-Off",
+        "program": "Ruh USD (Internal Write-offs - Not Through Financial Assistance)",
+        "session_charge": "150.00",
+        "amount_client_will_pay": "0.00",
+        "sessions_approved": 1,
+        "status": "Inactive",
+    }
+    assert _sessions(after, "cl-wc2") == []
+
+
+@pytest.mark.slow
+def test_rerun_with_a_fresh_ledger_changes_nothing(wc_run: Any, tmp_path: Path) -> None:
+    """Every step finds its change on the sites: no second refund, message, session or row."""
+    sites, _, _, after = wc_run
+    settings = robot_settings(sites, tmp_path)
+    with only_processes(wrong_charge.KIND):
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert [r.status for r in summary.results] == ["done", "done"]
+    assert {state for r in summary.results for _, state in r.steps} == {"done"}
+    assert sites.world.snapshot() == after
+
+
+@pytest.mark.slow
+@pytest.mark.scenario("demo")
+def test_dry_run_changes_nothing(sites: MockSites, robot_dir: Path) -> None:
+    before = sites.world.snapshot()
+    settings = robot_settings(sites, robot_dir, dry_run=True)
+    with only_processes(wrong_charge.KIND):
+        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    assert sites.world.snapshot() == before
+    assert [r.status for r in summary.results] == ["rehearsed", "rehearsed"]
+
+
+@pytest.mark.slow
+@pytest.mark.scenario("demo")
+def test_operator_named_client_is_refunded_and_written_off(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """``refund-headway-client EMAIL --appointment DATE``: the flagged conversation is used."""
+    client = sites.world.state.client("cl-wc2")
+    day = next(a.date for a in sites.world.state.appointments if a.id == "ap-wc2")
+    item = wrong_charge.client_item_id(client.email, day)
+    assert client.email not in item
+
+    def work(worker: Worker) -> str:
+        ref = wrong_charge.client_source_ref(client.email, day)
+        worker.gate.ledger.add_item(item, wrong_charge.KIND, ref)
+        return wrong_charge.refund_headway_client(
+            worker, item, client.email, appointment=day
+        ).status.value
+
+    assert (
+        with_worker(robot_settings(sites, robot_dir), sites.world.state.practice.today, work)
+        == "done"
+    )
+    after = sites.world.snapshot()
+    assert [r["amount"] for r in _payment(after, "pay-wc2")["refunds"]] == ["150.00"]
+    assert [Decimal(r["session_charge"]) for r in _write_offs(after)] == [Decimal("150.00")]
+    messages = sites.world.state.conversation("conv-wc2").messages
+    assert [m.macro for m in messages if m.author_type == "admin"] == [MACRO]
