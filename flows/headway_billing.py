@@ -28,7 +28,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from flows.billing_facts import BillingFacts, bare_name, read_billing_facts
-from flows.commit import record_found
+from flows.commit import commit_unless_done, record_found
 from flows.outcome import ItemOutcome
 from flows.steps import discard, run_steps
 from flows.worker import Worker
@@ -82,46 +82,30 @@ def _open_conversation(worker: Worker, facts: BillingFacts) -> IntercomConversat
 
 def add_client_participant(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
     """Manage participants: add the client's email address."""
-    step = "intercom.add-client"
     email = facts.session.client_email
     dialog = _open_conversation(worker, facts).manage_participants()
-    if email.casefold() in _folded(dialog.participants()):
-        return record_found(worker, item_id, step)
-    dialog.fill_email_address(email)
-
-    def present() -> bool:
-        return email.casefold() in _folded(dialog.participants())
-
-    return worker.gate.commit(
+    return commit_unless_done(
+        worker,
         item_id,
-        step,
+        "intercom.add-client",
         summary=_summary(facts, action="add the client as a participant"),
-        evidence=worker.evidence(item_id),
+        done=lambda: email.casefold() in _folded(dialog.participants()),
+        prepare=lambda: dialog.fill_email_address(email),
         act=dialog.add_participant,
-        verify=present,
-        already_done=present,
     )
 
 
 def remove_practice_participant(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
     """Manage participants: remove the practice's own email address."""
-    step = "intercom.remove-self"
     email = facts.practice_email
     dialog = _open_conversation(worker, facts).manage_participants()
-    if email.casefold() not in _folded(dialog.participants()):
-        return record_found(worker, item_id, step)
-
-    def gone() -> bool:
-        return email.casefold() not in _folded(dialog.participants())
-
-    return worker.gate.commit(
+    return commit_unless_done(
+        worker,
         item_id,
-        step,
+        "intercom.remove-self",
         summary=_summary(facts, action="remove the practice's address"),
-        evidence=worker.evidence(item_id),
+        done=lambda: email.casefold() not in _folded(dialog.participants()),
         act=lambda: dialog.remove_participant(email),
-        verify=gone,
-        already_done=gone,
     )
 
 
@@ -269,67 +253,43 @@ def _processed_form(facts: BillingFacts) -> SessionProcessedForm:
 
 def submit_session_form(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
     """Fill and submit the "Headway Session Processed" form."""
-    step = "intercom.session-form"
     form = _processed_form(facts)
     conversation = _open_conversation(worker, facts)
-    if form in conversation.submitted_forms():
-        return record_found(worker, item_id, step)
-    conversation.fill_session_processed_form(form)
-
-    def submitted() -> bool:
-        return form in conversation.submitted_forms()
-
-    return worker.gate.commit(
+    return commit_unless_done(
+        worker,
         item_id,
-        step,
+        "intercom.session-form",
         summary=_summary(facts, action="submit the Headway Session Processed form"),
-        evidence=worker.evidence(item_id),
+        done=lambda: form in conversation.submitted_forms(),
+        prepare=lambda: conversation.fill_session_processed_form(form),
         act=conversation.submit_session_processed_form,
-        verify=submitted,
-        already_done=submitted,
     )
 
 
 def mark_billed(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
     """Set the "Insurance Billing" attribute to Billed."""
-    step = "intercom.billed"
     conversation = _open_conversation(worker, facts)
-
-    def billed() -> bool:
-        return conversation.details().insurance_billing == BILLED
-
-    if billed():
-        return record_found(worker, item_id, step)
-    conversation.choose_insurance_billing(BILLED)
-    return worker.gate.commit(
+    return commit_unless_done(
+        worker,
         item_id,
-        step,
+        "intercom.billed",
         summary=_summary(facts, action="set Insurance Billing to Billed"),
-        evidence=worker.evidence(item_id),
+        done=lambda: conversation.details().insurance_billing == BILLED,
+        prepare=lambda: conversation.choose_insurance_billing(BILLED),
         act=conversation.save_insurance_billing,
-        verify=billed,
-        already_done=billed,
     )
 
 
 def close_conversation(worker: Worker, item_id: str, facts: BillingFacts) -> Outcome:
     """Close the Intercom conversation."""
-    step = "intercom.close"
     conversation = _open_conversation(worker, facts)
-
-    def closed() -> bool:
-        return conversation.details().status == "closed"
-
-    if closed():
-        return record_found(worker, item_id, step)
-    return worker.gate.commit(
+    return commit_unless_done(
+        worker,
         item_id,
-        step,
+        "intercom.close",
         summary=_summary(facts, action="close the conversation"),
-        evidence=worker.evidence(item_id),
+        done=lambda: conversation.details().status == "closed",
         act=conversation.close_conversation,
-        verify=closed,
-        already_done=closed,
     )
 
 

@@ -106,6 +106,9 @@ class PageEvidence:
     def capture(self, label: str) -> Path:
         """Save a screenshot as ``NN-<label>.png`` (0600) and return its path."""
         options = load_playwright_config().SCREENSHOT_OPTIONS
+        # A full-page capture draws sticky headers where the page is scrolled to; from
+        # the top they sit where a reader expects them.
+        self.page.evaluate("window.scrollTo(0, 0)")
         # Bytes first, then our own owner-only write: no moment where the file is 0644.
         image = self.page.screenshot(**options)
         path = self.item_dir / f"{next(self._counter):02d}-{_safe_name(label)}.png"

@@ -35,6 +35,9 @@ class FakePage:
         self.calls.append(options)
         return PNG
 
+    def evaluate(self, script: str) -> None:
+        """Scrolling before a capture: nothing to do without a real page."""
+
 
 @pytest.fixture
 def open_umask() -> Iterator[None]:
