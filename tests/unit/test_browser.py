@@ -171,7 +171,7 @@ def test_discovered_chromium_launches_headless_and_loads_a_page(
         runtime.start_item_trace(context)
         page = context.new_page()
         page.goto("data:text/html,<title>ok</title><h1 id=h>Billing robot</h1>")
-        assert page.locator("#h").inner_text() == "Billing robot"
+        assert page.get_by_role("heading", level=1).inner_text() == "Billing robot"
         zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
         assert zone == "America/New_York"
         trace = runtime.end_item_trace(context, tmp_path / "trace.zip")
