@@ -181,8 +181,12 @@ def _starts_at(row: AppointmentRow) -> datetime | None:
 
 
 def _read_headway_profile(worker: Worker, therapist: str) -> tuple[str, str]:
-    """Step 3.2-3.4: the therapist in the left menu, their licence state and calendar zone."""
-    worker.open("headway", "/")
+    """Step 3.2-3.4: the therapist in the left menu, their licence state and calendar zone.
+
+    Runs right after :func:`_check_headway_coverage`, on the page it left open.
+    """
+    # Called on the Patients page just read: the left menu is on every Headway page,
+    # so there is no need to load the home page a second time.
     base_url = worker.settings.site("headway").base_url
     provider = HeadwayHomePage(worker.page, base_url).select_therapist(therapist)
     licensed_state = provider.licensed_state()

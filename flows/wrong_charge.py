@@ -40,7 +40,7 @@ from decimal import Decimal
 from flows.billing_facts import BillableSession, BillingFacts
 from flows.commit import record_found
 from flows.headway_billing import confirm_on_headway
-from flows.late_cancellation import (
+from flows.intercom_messages import (
     client_conversations,
     open_conversation,
     reply_with_macro,

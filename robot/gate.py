@@ -98,6 +98,19 @@ class CommitGate:
         self.mode = mode
         self.operator = operator
 
+    def record_found(self, item_id: str, step: str, evidence: Evidence) -> Outcome:
+        """Record ``step`` as done because the site already shows it; click nothing.
+
+        The other half of "never twice": a change a person made, or whose answer an
+        earlier run lost, is recorded with a screenshot of the proof.
+        """
+        if self.ledger.step_state(item_id, step) is StepState.DONE:
+            return Outcome.ALREADY_DONE
+        proof = evidence.capture(f"{step}-found-done")
+        self.ledger.record_step(item_id, step, StepState.DONE, proof)
+        _log.info("step_found_done", item_id=item_id, step=step, mode=self.mode.value)
+        return Outcome.FOUND_DONE
+
     def commit(
         self,
         item_id: str,

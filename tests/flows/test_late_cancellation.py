@@ -7,28 +7,23 @@ then checks one behaviour of its outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-import flows.batch
 from fixtures.server import MockSites
 from flows import late_cancellation
 from flows.batch import RunSummary, run_batch
-from flows.processes import PROCESSES
 from flows.worker import Worker
-from robot.audit import RunFolder
-from robot.browser import BrowserRuntime
-from robot.gate import CommitGate, GateMode
-from robot.ledger import SqliteLedger
-from robot.settings import Settings
-from tests.flows.conftest import on_own_thread, robot_settings
-from tests.plugins.mock_sites import arm_fault
-
-T = TypeVar("T")
+from tests.flows.conftest import (
+    on_own_thread,
+    only_processes,
+    process_batch,
+    robot_settings,
+    with_worker,
+)
 
 # appointment -> client; ap-d15 is the billing request the standard flow sends to review.
 LATE = {"ap-lc1": "cl-lc1", "ap-lc2": "cl-lc2", "ap-lc3": "cl-lc3", "ap-d15": "cl-d15"}
@@ -36,46 +31,14 @@ MACRO = "Failed Payment - Late Cancellation Fee"
 CHARGE_PATH = r"/billing/invoices/[^/]+/charge$"
 
 
-@contextmanager
-def only_processes(*kinds: str) -> Iterator[None]:
-    """Let the batch discover and work only these kinds (the others cost time here)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flows.batch, "PROCESSES", tuple(p for p in PROCESSES if p.kind in kinds))
-        yield
-
-
-def with_worker(settings: Settings, today: Any, work: Callable[[Worker], T]) -> T:
-    """Run ``work`` with one logged-out worker (own thread, browser, ledger, gate)."""
-
-    def body() -> T:
-        folder = RunFolder(settings.runs_dir)
-        ledger = SqliteLedger.from_settings(settings, folder.run_id)
-        try:
-            with BrowserRuntime(settings) as runtime:
-                context = runtime.new_context()
-                try:
-                    gate = CommitGate(ledger, GateMode.from_settings(settings))
-                    return work(Worker("worker-0", context, settings, gate, folder, today))
-                finally:
-                    context.close()
-        finally:
-            ledger.close()
-
-    return on_own_thread(body)
-
-
 @pytest.fixture(scope="module")
 def lc_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
     """The demo practice before and after one live late-cancellation batch."""
-    folder: Path = tmp_path_factory.mktemp("late")
-    with MockSites.start("demo") as sites, only_processes(late_cancellation.KIND):
-        before = sites.world.snapshot()
-        arm_fault(sites, "ruh_platform", kind="lose_response", path=CHARGE_PATH, method="POST")
-        settings = robot_settings(sites, folder)
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
-        yield sites, summary, before, sites.world.snapshot()
+    yield from process_batch(
+        tmp_path_factory.mktemp("late"), late_cancellation.KIND, lost_response_path=CHARGE_PATH
+    )
 
 
 def _invoices_of(state: dict[str, Any], appointment: str) -> list[dict[str, Any]]:

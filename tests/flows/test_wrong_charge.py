@@ -19,9 +19,13 @@ from fixtures.server import MockSites
 from flows import wrong_charge
 from flows.batch import RunSummary, run_batch
 from flows.worker import Worker
-from tests.flows.conftest import on_own_thread, robot_settings
-from tests.flows.test_late_cancellation import only_processes, with_worker
-from tests.plugins.mock_sites import arm_fault
+from tests.flows.conftest import (
+    on_own_thread,
+    only_processes,
+    process_batch,
+    robot_settings,
+    with_worker,
+)
 
 REFUND_PATH = r"/billing/payments/[^/]+/refund$"
 MACRO = "Refund Issued - Headway Client"
@@ -32,13 +36,9 @@ def wc_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
     """The demo practice before and after one live wrong-charge batch."""
-    folder: Path = tmp_path_factory.mktemp("wrong")
-    with MockSites.start("demo") as sites, only_processes(wrong_charge.KIND):
-        before = sites.world.snapshot()
-        arm_fault(sites, "ruh_platform", kind="lose_response", path=REFUND_PATH, method="POST")
-        settings = robot_settings(sites, folder)
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
-        yield sites, summary, before, sites.world.snapshot()
+    yield from process_batch(
+        tmp_path_factory.mktemp("wrong"), wrong_charge.KIND, lost_response_path=REFUND_PATH
+    )
 
 
 def _payment(state: dict[str, Any], payment_id: str) -> dict[str, Any]:

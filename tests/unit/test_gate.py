@@ -297,3 +297,15 @@ def test_supervised_does_not_ask_for_a_done_step(
     gate = CommitGate(ledger, GateMode.SUPERVISED, operator=op)
     assert commit(gate, FakeSite(), evidence) is Outcome.ALREADY_DONE
     assert shown.getvalue() == ""
+
+
+@pytest.mark.parametrize("mode", list(GateMode))
+def test_found_on_the_site_is_recorded_done_once_with_proof(
+    ledger: SqliteLedger, evidence: FakeEvidence, mode: GateMode
+) -> None:
+    operator = ConsoleOperator(stdin=io.StringIO(""), console=Console(file=io.StringIO()))
+    gate = CommitGate(ledger, mode, operator=operator)
+    assert gate.record_found(ITEM, STEP, evidence) is Outcome.FOUND_DONE
+    assert ledger.step_state(ITEM, STEP) is StepState.DONE
+    assert gate.record_found(ITEM, STEP, evidence) is Outcome.ALREADY_DONE
+    assert evidence.labels == [f"{STEP}-found-done"]
