@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from robot.browser_options import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS
 from robot.errors import ConfigError
 
 __all__ = [
@@ -52,15 +53,6 @@ SITE_NAMES: Final[tuple[SiteName, ...]] = get_args(SiteName)
 
 # Keys whose values must never be echoed back in an error message.
 _SECRET_FIELDS: Final = frozenset({"password"})
-
-
-def _config_default(kind: Literal["action", "navigation"]) -> int:
-    # playwright.config.py is the one source of the default timeouts. Imported late:
-    # robot.browser imports this module.
-    from robot.browser import load_playwright_config
-
-    config = load_playwright_config()
-    return config.ACTION_TIMEOUT_MS if kind == "action" else config.NAVIGATION_TIMEOUT_MS
 
 
 def env_var_name(*loc: str | int) -> str:
@@ -138,14 +130,16 @@ class Settings(BaseSettings):
     """A Chromium/Chrome binary to use instead of the discovered one."""
     max_item_attempts: int = Field(default=3, ge=1, le=20)
     """How many runs may claim a *failed* item before it is left for a person."""
+    max_consecutive_failures: int = Field(default=5, ge=1, le=1000)
+    """The circuit breaker: after this many failed items in a row the run stops, since a
+    site that fails every item is down, and grinding the rest through retries only
+    hammers it."""
 
     # --- timeouts ---
-    action_timeout_ms: int = Field(default_factory=lambda: _config_default("action"), ge=100)
-    """How long a click, fill or wait for an element may take (default: playwright.config)."""
-    navigation_timeout_ms: int = Field(
-        default_factory=lambda: _config_default("navigation"), ge=100
-    )
-    """How long a page load may take (default: playwright.config)."""
+    action_timeout_ms: int = Field(default=ACTION_TIMEOUT_MS, ge=100)
+    """How long a click, fill or wait for an element may take (robot.browser_options)."""
+    navigation_timeout_ms: int = Field(default=NAVIGATION_TIMEOUT_MS, ge=100)
+    """How long a page load may take (robot.browser_options)."""
 
     # --- the retry policy (robot.retry) ---
     retry_attempts: int = Field(default=3, ge=1, le=10)
