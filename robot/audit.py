@@ -30,7 +30,7 @@ from typing import Final
 
 from playwright.sync_api import Page
 
-from robot.browser import load_playwright_config
+from robot import browser_options
 from robot.ledger import Ledger, StepRecord, WorkItem
 from robot.logging import EVENTS_FILE, scrub_text
 
@@ -104,15 +104,11 @@ class PageEvidence:
         self._counter = counter
 
     def capture(self, label: str) -> Path:
-        """Save a screenshot as ``NN-<label>.png`` (0600) and return its path."""
-        options = load_playwright_config().SCREENSHOT_OPTIONS
-        # A full-page capture draws sticky headers where the page is scrolled to; from
-        # the top they sit where a reader expects them.
-        self.page.evaluate("window.scrollTo(0, 0)")
+        """Save a screenshot as ``NN-<label>.jpg`` (0600) and return its path."""
         # Bytes first, then our own owner-only write: no moment where the file is 0644.
-        image = self.page.screenshot(**options)
-        path = self.item_dir / f"{next(self._counter):02d}-{_safe_name(label)}.png"
-        return write_private(path, image)
+        image = self.page.screenshot(**browser_options.SCREENSHOT_OPTIONS)
+        name = f"{next(self._counter):02d}-{_safe_name(label)}{browser_options.SCREENSHOT_SUFFIX}"
+        return write_private(self.item_dir / name, image)
 
 
 @dataclass(frozen=True)
@@ -195,7 +191,7 @@ class RunFolder:
         folder = self.path / _safe_name(item_id)
         if not folder.is_dir():
             return []
-        shots = [entry for entry in folder.iterdir() if entry.suffix == ".png"]
+        shots = [entry for entry in folder.iterdir() if entry.suffix in (".png", ".jpg")]
         shots.sort(key=lambda entry: (_number(entry.name), entry.name))
         return [entry.relative_to(self.path) for entry in shots]
 

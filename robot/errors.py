@@ -13,6 +13,7 @@ __all__ = [
     "BillingRobotError",
     "BusinessRuleError",
     "ConfigError",
+    "ControlNotFound",
     "StopRequested",
     "TransientError",
 ]
@@ -45,6 +46,23 @@ class TransientError(BillingRobotError):
     policy (:mod:`robot.retry`) replays the unit from a known URL; after the last attempt
     the item is marked *failed* and a later run may try it again.
     """
+
+
+class ControlNotFound(BillingRobotError):  # noqa: N818 - a finding, named for what it says
+    """A page lacks a control or option the procedure names: the site changed, not the data.
+
+    Raised by a page object once the part of the page that should hold it has loaded, so
+    absence is a fact, not a slow load: e.g. "Intercom has no macro named 'Failed Payment
+    - Late Cancellation Fee'". Never retried (it will still be missing); the item fails
+    with this message and a screenshot, and a person fixes the name or the site.
+    """
+
+    def __init__(self, site: str, page: str, control: str) -> None:
+        """Name the ``site``, the ``page`` (or dialog) and the missing ``control``."""
+        super().__init__(f"{site} has no {control} ({page})")
+        self.site = site
+        self.page = page
+        self.control = control
 
 
 class AuthError(BillingRobotError):

@@ -15,10 +15,11 @@ belongs to a run that is over (crashed or killed) and may be claimed again. Hold
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +68,8 @@ class ItemStatus(StrEnum):
     """The operator skipped it, or the flow found nothing to do."""
     REHEARSED = "rehearsed"
     """A dry run went through it; a live run must still do it."""
+    STOPPED = "stopped"
+    """The operator said stop (or the run was interrupted) mid-item: claimable again."""
 
 
 class StepState(StrEnum):
@@ -142,13 +145,22 @@ class Ledger(Protocol):
     ) -> list[WorkItem]:
         """Return items (oldest first), optionally only one status or one run's."""
 
+    def record_facts(self, item_id: str, facts: Mapping[str, object]) -> None:
+        """Merge billing facts (for the owner-only report) into the item's."""
+
     def step_state(self, item_id: str, step: str) -> StepState | None:
         """Return a step's state, or None if it was never recorded."""
 
     def record_step(
-        self, item_id: str, step: str, state: StepState, evidence: Path | None = None
+        self,
+        item_id: str,
+        step: str,
+        state: StepState,
+        evidence: Path | None = None,
+        *,
+        found: bool = False,
     ) -> None:
-        """Set a step's state (durably, before the caller clicks)."""
+        """Set a step's state (durably, before the caller clicks); ``found``: seen on the site."""
 
     def list_steps(self, item_id: str) -> list[StepRecord]:
         """Return an item's steps in the order they were first recorded."""
@@ -171,6 +183,10 @@ CREATE TABLE IF NOT EXISTS items (
     updated_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS items_status ON items (status, created_at);
+CREATE TABLE IF NOT EXISTS item_facts (
+    item_id     TEXT PRIMARY KEY REFERENCES items (id),
+    facts       TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS steps (
     item_id     TEXT NOT NULL REFERENCES items (id),
     step        TEXT NOT NULL,
@@ -370,7 +386,7 @@ class SqliteLedger:
             # reclaiming it here would loop a dry run forever and hammer a failing item.
             row = db.execute(
                 f"SELECT id FROM items WHERE ("
-                f" status = 'pending'"
+                f" status IN ('pending', 'stopped')"
                 f" OR (status = 'rehearsed' AND run_id IS NOT ?)"
                 f" OR (status = 'failed' AND attempts < ? AND run_id IS NOT ?)"
                 f" OR (status = 'in_progress' AND run_id IS NOT ?)"
@@ -455,6 +471,28 @@ class SqliteLedger:
         )
         return [_item(row) for row in rows]
 
+    def record_facts(self, item_id: str, facts: Mapping[str, object]) -> None:
+        """Merge ``facts`` (JSON-able billing facts for the report) into the item's."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT facts FROM item_facts WHERE item_id = ?", (item_id,)
+            ).fetchone()
+            merged = {**(json.loads(row["facts"]) if row else {}), **facts}
+            db.execute(
+                "INSERT INTO item_facts (item_id, facts) VALUES (?, ?) ON CONFLICT (item_id)"
+                " DO UPDATE SET facts = excluded.facts",
+                (item_id, json.dumps(merged, default=str)),
+            )
+
+    def facts(self, item_id: str) -> dict[str, object]:
+        """The item's recorded billing facts (empty when none)."""
+        row = (
+            self._db()
+            .execute("SELECT facts FROM item_facts WHERE item_id = ?", (item_id,))
+            .fetchone()
+        )
+        return dict(json.loads(row["facts"])) if row else {}
+
     # --- steps -----------------------------------------------------------------------
 
     def step_state(self, item_id: str, step: str) -> StepState | None:
@@ -467,7 +505,13 @@ class SqliteLedger:
         return None if row is None else StepState(row["state"])
 
     def record_step(
-        self, item_id: str, step: str, state: StepState, evidence: Path | None = None
+        self,
+        item_id: str,
+        step: str,
+        state: StepState,
+        evidence: Path | None = None,
+        *,
+        found: bool = False,
     ) -> None:
         """Set the step's state; committed (fsync'd) before this returns.
 

@@ -87,25 +87,25 @@ def test_screenshots_are_numbered_across_the_pages_of_an_item(tmp_path: Path) ->
         first.capture("participants-after"),
     ]
     assert [p.name for p in paths] == [
-        "01-participants-before.png",
-        "02-headway-confirm-before.png",
-        "03-participants-after.png",
+        "01-participants-before.jpg",
+        "02-headway-confirm-before.jpg",
+        "03-participants-after.jpg",
     ]
     assert paths[0].parent.name == "intercom_conv-1"
     assert paths[0].read_bytes() == PNG
-    assert headway.calls[0]["full_page"] is True  # options come from playwright.config.py
+    assert headway.calls[0]["type"] == "jpeg"  # options come from robot.browser_options
 
 
 def test_numbering_continues_after_existing_screenshots(tmp_path: Path) -> None:
     run = RunFolder(tmp_path, "r1")
     run.evidence(FakePage(), "conv-1").capture("a")  # type: ignore[arg-type]
     again = RunFolder(tmp_path, "r1")  # e.g. a second worker process of the same run
-    assert again.evidence(FakePage(), "conv-1").capture("b").name == "02-b.png"  # type: ignore[arg-type]
+    assert again.evidence(FakePage(), "conv-1").capture("b").name == "02-b.jpg"  # type: ignore[arg-type]
 
 
 def test_page_evidence_sanitises_labels(tmp_path: Path) -> None:
     evidence = PageEvidence(FakePage(), tmp_path, iter(range(7, 9)))  # type: ignore[arg-type]
-    assert evidence.capture("../../etc/passwd").name == "07-etc_passwd.png"
+    assert evidence.capture("../../etc/passwd").name == "07-etc_passwd.jpg"
 
 
 def test_summary_lists_items_with_screenshots_in_order(tmp_path: Path) -> None:
@@ -122,9 +122,9 @@ def test_summary_lists_items_with_screenshots_in_order(tmp_path: Path) -> None:
     assert data["counts"] == {"failed": 1, "needs_review": 1}
     first = data["items"][0]
     assert first["screenshots"] == [
-        "conv-1/01-a-before.png",
-        "conv-1/02-a-after.png",
-        "conv-1/03-b-before.png",
+        "conv-1/01-a-before.jpg",
+        "conv-1/02-a-after.jpg",
+        "conv-1/03-b-before.jpg",
     ]
     assert first["trace"] == "conv-1/trace.zip"
     assert data["items"][1]["screenshots"] == []
@@ -150,8 +150,8 @@ def test_report_shows_outcome_reason_and_screenshots_in_order(tmp_path: Path) ->
         ),
     ]
     html = run.write_report(results, mode="dry_run").read_text()
-    assert html.index("01-charge-before.png") < html.index("02-charge-after.png")
-    assert '<img src="intercom_conv-1/01-charge-before.png"' in html
+    assert html.index("01-charge-before.jpg") < html.index("02-charge-after.jpg")
+    assert '<img src="intercom_conv-1/01-charge-before.jpg"' in html
     assert "needs_review" in html
     assert "duration 53 != billed 45" in html
     assert "jane@example.com" not in html
