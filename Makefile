@@ -31,7 +31,7 @@ unit: $(INSTALLED)
 	$(PY) -m pytest -q tests/unit
 
 bench: setup
-	$(PY) -m flows.benchmark
+	$(PY) -m cli.benchmark
 
 setup: $(INSTALLED) $(BROWSER_READY)
 

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
 from flows.run import run_batch
-from cli.mock_sites import mock_site_overrides
 from robot.ledger import ItemStatus
 from robot.settings import load_settings
 

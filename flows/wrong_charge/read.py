@@ -191,5 +191,3 @@ def _no_conversation(note: AdminNote) -> ConversationDetails:
         participants=(),
         insurance_billing=None,
     )
-
-

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Locator, Page
 
 from pages.intercom.models import ConversationRow, Status
+from robot.errors import ControlNotFound
 
 # Every change in Intercom is a form POST answered by a redirect: the click is over when
 # the next document has loaded (the result page, or the site's error page).
@@ -60,9 +61,21 @@ def status_from(shown: str) -> Status:
 
 
 def insert_macro(page: Page, name: str) -> None:
-    """Open "Insert macro", search for ``name`` and insert it into the composer."""
+    """Open "Insert macro", search for ``name`` and insert it into the composer.
+
+    Raises :class:`ControlNotFound` at once when the filtered list says no macro has
+    that name: absence is then a fact, not a slow load worth waiting out.
+    """
     page.get_by_role("button", name="Insert macro", exact=True).click()
     picker = page.get_by_role("dialog", name="Insert macro")
     picker.get_by_role("searchbox", name="Search macros").fill(name)
-    picker.get_by_role("option", name=name, exact=True).click()
+    # The list filters as the search is typed: once it (or its "no match" line) shows,
+    # the options it holds are the answer.
+    listed = picker.get_by_role("listbox", name="Macros")
+    nothing = picker.get_by_text("No macros match.", exact=True)
+    listed.or_(nothing).first.wait_for()
+    option = listed.get_by_role("option", name=name, exact=True)
+    if option.count() == 0:
+        raise ControlNotFound("Intercom", "Insert macro", f"macro named {name!r}")
+    option.click()
     picker.wait_for(state="hidden")

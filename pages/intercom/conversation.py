@@ -159,7 +159,10 @@ class IntercomConversationPage:
         )
         if notes.count() == 0:
             return None
-        return notes.first.get_by_role("paragraph").inner_text().strip()
+        # The note's text as the DOM holds it, line breaks included: inner_text() would
+        # return what the stylesheet renders, one line when the CSS failed to load.
+        body = notes.first.get_by_role("paragraph").text_content() or ""
+        return body.strip()
 
     def messages(self) -> list[ThreadMessage]:
         """Every message of the thread, oldest first (submitted forms excluded)."""
