@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
-from flows.batch import run_batch
-from robot.cli_runs import mock_site_overrides
+from flows.run import run_batch
 from robot.ledger import SqliteLedger
 from robot.settings import settings_env_lines
 from tests.flows.conftest import on_own_thread, robot_settings
@@ -112,7 +112,7 @@ def test_batch_killed_at_a_random_step_finishes_on_the_next_run(
     )
     env.update({k: v.strip('"') for k, v in env.items() if k.startswith("BILLING_ROBOT_")})
     robot = subprocess.Popen(
-        [sys.executable, "-m", "robot.cli", "batch", "--today", "2026-11-20"],
+        [sys.executable, "-m", "cli", "batch", "--today", "2026-11-20"],
         env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
