@@ -1,8 +1,9 @@
 """From the ledger and the run folder to the report's view model (facts left to the caller).
 
 The ledger knows each item's status, reason, attempts and step states; the run folder
-knows each step's screenshots (the gate names them ``NN-<step>-<phase>.png``), a failed
-item's ``NN-failed.png`` and its trace. :func:`item_views` joins the two. What the robot
+knows each step's screenshots (the gate names them ``NN-<step>-<phase>.png``), the page
+when an item failed (``NN-failed.png``) or went to review (``NN-review.png``), and a
+failed item's trace. :func:`item_views` joins the two. What the robot
 read on the sites (client, amounts, payout date, the Intercom link) is not in the ledger:
 the caller adds it with ``dataclasses.replace(view, facts=..., conversation_url=...)``.
 
@@ -46,7 +47,8 @@ __all__ = [
 _STEP_SHOT: Final = re.compile(
     r"^\d+-(?P<step>.+)-(?P<phase>before|after|would-commit|found-done)$"
 )
-_FAILED_SHOT: Final = re.compile(r"^\d+-failed$")
+# The page when the item gave up ("failed", batch) or went to review ("review").
+_PROBLEM_SHOT: Final = re.compile(r"^\d+-(failed|review)$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def _item(
     attempts: int,
     steps: list[StepView],
 ) -> ItemView:
-    failed = [p for p in folder.screenshots(item_id) if _FAILED_SHOT.match(p.stem)]
+    problems = [p for p in folder.screenshots(item_id) if _PROBLEM_SHOT.match(p.stem)]
     trace = folder.trace(item_id)
     intent = next((step.name for step in steps if step.state == "intent"), None)
     return ItemView(
@@ -147,7 +149,7 @@ def _item(
         attempts=attempts,
         steps=steps,
         failed_step=intent,
-        problem_screenshot=failed[-1].as_posix() if failed else None,
+        problem_screenshot=problems[-1].as_posix() if problems else None,
         trace=trace.as_posix() if trace is not None else None,
     )
 

@@ -107,4 +107,6 @@ def shot_phase(path: str) -> str:
             return words
     if stem == "failed":
         return "when it failed"
+    if stem == "review":
+        return "when it was sent to review"
     return stem.replace("-", " ")

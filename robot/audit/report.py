@@ -19,7 +19,7 @@ import jinja2
 from robot.audit import labels, present
 from robot.audit.files import safe_name
 from robot.audit.model import ItemView, RunInfo, StepView
-from robot.audit.totals import PAYOUT_RULE, RunTotals, Tally, run_totals
+from robot.audit.totals import PAYOUT_RULE, RunTotals, Tally, expected_payout, run_totals
 from robot.logging import scrub_text
 
 __all__ = ["Card", "CardStep", "card_facts", "card_for", "money_rows", "render_report"]
@@ -106,6 +106,7 @@ def card_facts(item: ItemView) -> tuple[tuple[str, str], ...]:
     other kinds list them only when known. Amounts of steps that did not happen are left out.
     """
     facts = item.facts
+    payout = expected_payout(item)  # the same date the payout table counts it under
     headway = item.kind == HEADWAY_KIND or facts.cpt_code is not None
     rows: list[tuple[str, str | None]] = [
         ("Date of service", present.long_day(facts.date_of_service)),
@@ -113,7 +114,7 @@ def card_facts(item: ItemView) -> tuple[tuple[str, str], ...]:
         ("CPT", facts.cpt_code or (present.NOT_KNOWN if headway else None)),
         ("Diagnosis", facts.diagnosis_code or (present.NOT_KNOWN if headway else None)),
         ("Amount", present.money(facts.amount)),
-        ("Payout date", _known_or(present.long_day(facts.payout_date), facts.payout_date, headway)),
+        ("Payout date", _known_or(present.long_day(payout), payout, headway)),
         ("Written off", _amount(facts.written_off_amount)),
         ("Late-cancellation fee", _fee(item)),
         ("Refunded", _amount(facts.refund_amount)),

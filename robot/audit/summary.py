@@ -16,7 +16,7 @@ from typing import Any
 from robot.audit import labels
 from robot.audit.model import ItemView, RunInfo, StepView
 from robot.audit.present import mask_password
-from robot.audit.totals import PayoutDay, RunTotals, Tally, run_totals
+from robot.audit.totals import PayoutDay, RunTotals, Tally, expected_payout, run_totals
 from robot.logging import scrub_text
 
 __all__ = ["render_summary", "summary_document"]
@@ -87,6 +87,7 @@ def _item(item: ItemView) -> dict[str, Any]:
         "attempts": item.attempts,
         "conversation_url": item.conversation_url,
         "facts": asdict(item.facts),
+        "expected_payout": _iso(expected_payout(item)),
         "steps": [_step(step) for step in item.steps],
         "failed_step": item.failed_step,
         "click_may_have_landed": item.click_may_have_landed,

@@ -21,11 +21,11 @@ from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from robot.audit.model import ITEM_STATUSES, ItemView, StepView
+from robot.audit.model import ITEM_STATUSES, ItemView
 from robot.rules.payout import payout_date
 from robot.rules.timezones import EASTERN
 
-__all__ = ["PAYOUT_RULE", "PayoutDay", "RunTotals", "Tally", "run_totals"]
+__all__ = ["PAYOUT_RULE", "PayoutDay", "RunTotals", "Tally", "expected_payout", "run_totals"]
 
 PAYOUT_RULE: Final = (
     "Headway pays sessions confirmed on the 1st–15th of a month on the last day of that "
@@ -103,7 +103,7 @@ def run_totals(items: Sequence[ItemView]) -> RunTotals:
         done = {step.name: step for step in item.steps if step.by_robot_now}
         if CONFIRM in done:
             by_cpt[facts.cpt_code or "unknown"] += 1
-            payouts[facts.payout_date or _payout_from(done[CONFIRM])] += 1
+            payouts[expected_payout(item)] += 1
         if WRITE_OFF in done:
             write_offs = write_offs.add(facts.written_off_amount)
         if CHARGE_FEE in done:
@@ -138,10 +138,18 @@ def run_totals(items: Sequence[ItemView]) -> RunTotals:
     )
 
 
-def _payout_from(step: StepView) -> date | None:
-    if step.ended_at is None:
+def expected_payout(item: ItemView) -> date | None:
+    """When Headway should pay the item's session, or None when that is not known.
+
+    The item's ``payout_date`` fact wins; else the rule applied to the day the robot
+    confirmed the session in this run (the card and the payout table then agree).
+    """
+    if item.facts.payout_date is not None:
+        return item.facts.payout_date
+    confirm = next((s for s in item.steps if s.name == CONFIRM and s.by_robot_now), None)
+    if confirm is None or confirm.ended_at is None:
         return None
-    return payout_date(_practice_day(step.ended_at))
+    return payout_date(_practice_day(confirm.ended_at))
 
 
 def _practice_day(moment: datetime) -> date:

@@ -233,3 +233,14 @@ def test_listing_views_creates_no_item_folders(tmp_path: Path) -> None:
     ledger.finish("conv-1", ItemStatus.NEEDS_REVIEW, "mismatch")
     item_views(ledger, run)
     assert list(run.path.iterdir()) == []
+
+
+def test_a_review_screenshot_is_the_items_problem_screenshot(tmp_path: Path) -> None:
+    ledger = SqliteLedger(tmp_path / "l.sqlite3", "run-9")
+    run = RunFolder(tmp_path / "runs", "run-9")
+    ledger.add_item("conv-1", "headway_billing", "conv-1")
+    ledger.claim_next("w1")
+    run.evidence(FakePage(), "conv-1").capture("review")  # type: ignore[arg-type]
+    ledger.finish("conv-1", ItemStatus.NEEDS_REVIEW, "mismatch")
+    (view,) = item_views(ledger, run)
+    assert view.problem_screenshot == "conv-1/01-review.png"

@@ -105,3 +105,12 @@ def test_fees_are_split_by_outcome_and_missing_amounts_are_counted() -> None:
 def test_a_session_without_a_cpt_fact_is_counted_as_unknown() -> None:
     totals = run_totals([item(step("headway.confirm"))])
     assert totals.sessions_by_cpt == (("unknown", 1),)
+
+
+def test_a_card_shows_the_payout_date_the_table_counts(tmp_path: Path) -> None:
+    """Without a payout fact the card falls back to the same rule as the payout table."""
+    from robot.audit.report import card_for
+
+    confirmed = step("headway.confirm", ended_at=datetime(2026, 11, 16, 15, tzinfo=UTC))
+    facts = dict(card_for(item(confirmed, cpt_code="90837")).facts)
+    assert facts["Payout date"] == "Dec 15, 2026"
