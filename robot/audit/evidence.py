@@ -7,8 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from robot.audit.files import safe_name, write_private
 from robot import browser_options
+from robot.audit.files import safe_name, write_private
 
 __all__ = ["PageEvidence"]
 
