@@ -29,7 +29,7 @@ from robot.audit import ItemResult, RunFolder, collect_results
 from robot.browser import BrowserRuntime, SessionStore
 from robot.errors import AuthError, StopRequested, TransientError
 from robot.gate import CommitGate, GateMode
-from robot.ledger import ItemStatus, Ledger, SqliteLedger, WorkItem
+from robot.ledger import ItemStatus, LeaseKeeper, Ledger, Refusal, WorkItem, open_ledger
 from robot.logging import configure_logging, get_logger, scrub_text
 from robot.operator import Operator
 from robot.settings import Settings
@@ -62,6 +62,7 @@ class _Run:
     gate: CommitGate
     folder: RunFolder
     on_item_done: ProgressCallback | None
+    leases: LeaseKeeper
     stop: threading.Event = field(default_factory=threading.Event)
     stopped_because: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -134,7 +135,7 @@ def _execute(
     settings.require_sites("intercom", "headway", "ruh_platform")
     folder = RunFolder(settings.runs_dir)
     configure_logging(folder.path)
-    ledger = SqliteLedger.from_settings(settings, folder.run_id)
+    ledger = open_ledger(settings, folder.run_id)
     mode = GateMode.from_settings(settings)
     run = _Run(
         settings=settings,
@@ -143,12 +144,13 @@ def _execute(
         gate=CommitGate(ledger, mode, operator=operator),
         folder=folder,
         on_item_done=on_item_done,
+        # Renew each worked item's lease a few times per lease: others may share the ledger.
+        leases=LeaseKeeper(ledger, settings.lease_seconds / 3),
     )
     _log.info("run_started", run_id=folder.run_id, mode=mode.value, workers=settings.workers)
     try:
         workers = 1 if only is not None else settings.workers
-        # One run at a time per ledger: "in progress under another run" then means dead.
-        with ledger.exclusive_run(), BrowserRuntime(settings, shareable=workers > 1) as runtime:
+        with run.leases, BrowserRuntime(settings, shareable=workers > 1) as runtime:
             first = _new_worker(run, runtime, 0)
             try:
                 if only is not None:
@@ -226,10 +228,8 @@ def _drain(run: _Run, worker: Worker) -> None:
 def _work_one(run: _Run, worker: Worker, single: SingleItem) -> None:
     run.ledger.add_item(single.item_id, single.kind, single.source_ref)
     item = run.ledger.claim(single.item_id, worker.name)
-    if item is None:
-        existing = run.ledger.get_item(single.item_id)
-        status = existing.status.value if existing else "unknown"
-        _log.info("item_not_claimable", item_id=single.item_id, status=status)
+    if isinstance(item, Refusal):
+        _log.info("item_not_claimable", item_id=single.item_id, why=item.describe())
         return
     _process(run, worker, item, single.handle)
 
@@ -240,7 +240,12 @@ def _process(run: _Run, worker: Worker, item: WorkItem, handle: Handle) -> None:
     if worker.runtime is not None:
         worker.runtime.start_item_trace(worker.context)
     try:
-        outcome = handle(worker, item.id, item.source_ref)
+        if item.retiring:
+            # Its robot died with no attempts left: close it, do not work it again.
+            outcome = ItemOutcome(ItemStatus.FAILED, item.reason)
+        else:
+            with run.leases.holding(item.id):
+                outcome = handle(worker, item.id, item.source_ref)
     except (AuthError, StopRequested) as exc:
         # The item is left claimable: the next run picks it up where the ledger says.
         outcome = ItemOutcome(ItemStatus.FAILED, scrub_text(str(exc)))

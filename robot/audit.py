@@ -141,7 +141,11 @@ class ItemResult:
 
 
 def collect_results(ledger: Ledger, run_id: str | None = None) -> list[ItemResult]:
-    """Return the results of every item last handled by ``run_id`` (default: the ledger's)."""
+    """Return the results of every item ``run_id`` (default: the ledger's) claimed.
+
+    Every item the run touched is there, even one a later run worked again (it shows
+    its current status): a report rebuilt later never has fewer items.
+    """
     wanted = run_id if run_id is not None else ledger.run_id
     return [
         ItemResult.from_ledger(item, ledger.list_steps(item.id))

@@ -20,6 +20,7 @@ import typer
 from robot.errors import ConfigError
 
 if TYPE_CHECKING:
+    from robot.ledger import Ledger
     from robot.settings import Settings
 
 app = typer.Typer(
@@ -235,25 +236,38 @@ def refund_headway_client(
     _run_single(item, today, supervised, dry_run)
 
 
+def _open_ledger(settings: Settings) -> Ledger:
+    """A read-only handle on the settings' ledger; exits 2 saying why it cannot open."""
+    from robot.ledger import LedgerError, open_ledger
+
+    try:
+        return open_ledger(settings)
+    except LedgerError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def ledger() -> None:
-    """List the ledger's work items: status, attempts, reason."""
+    """List the ledger's work items: status, attempts, who holds it until when, reason."""
     from rich.console import Console
     from rich.table import Table
 
-    from robot.ledger import SqliteLedger
+    from robot.ledger import ledger_location
 
     settings = _settings()
-    if not settings.ledger_path.exists():
+    if settings.ledger_url is None and not settings.ledger_path.exists():
         typer.echo(f"no ledger at {settings.ledger_path}")
         raise typer.Exit(0)
-    store = SqliteLedger(settings.ledger_path, run_id="cli-inspect")
+    store = _open_ledger(settings)
     try:
-        table = Table("item", "kind", "status", "attempts", "reason")
+        table = Table("item", "kind", "status", "attempts", "held by", "reason")
         for item in store.list_items():
+            held = item.holder.describe() if item.holder is not None else ""
             table.add_row(
-                item.id, item.kind, item.status.value, str(item.attempts), item.reason or ""
+                item.id, item.kind, item.status.value, str(item.attempts), held, item.reason or ""
             )
+        Console().print(f"ledger: {ledger_location(settings)}")
         Console().print(table)
     finally:
         store.close()
@@ -263,13 +277,12 @@ def ledger() -> None:
 def report(run_id: Annotated[str, typer.Argument(help="The run's id (its folder name).")]) -> None:
     """Rebuild a run's report.html from the ledger and print its path."""
     from robot.audit import RunFolder, collect_results
-    from robot.ledger import SqliteLedger
 
     settings = _settings()
     if not (settings.runs_dir / run_id).is_dir():
         typer.echo(f"no run folder {settings.runs_dir / run_id}", err=True)
         raise typer.Exit(2)
-    store = SqliteLedger(settings.ledger_path, run_id="cli-inspect")
+    store = _open_ledger(settings)
     try:
         folder = RunFolder(settings.runs_dir, run_id)
         path = folder.finish(collect_results(store, run_id), mode="report")

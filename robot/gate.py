@@ -107,7 +107,7 @@ class CommitGate:
         if self.ledger.step_state(item_id, step) is StepState.DONE:
             return Outcome.ALREADY_DONE
         proof = evidence.capture(f"{step}-found-done")
-        self.ledger.record_step(item_id, step, StepState.DONE, proof)
+        self.ledger.record_step(item_id, step, StepState.DONE, proof, found=True)
         _log.info("step_found_done", item_id=item_id, step=step, mode=self.mode.value)
         return Outcome.FOUND_DONE
 
@@ -145,7 +145,7 @@ class CommitGate:
             # blind second click (that would bill, charge or refund twice).
             if already_done():
                 after = evidence.capture(f"{step}-found-done")
-                self.ledger.record_step(item_id, step, StepState.DONE, after)
+                self.ledger.record_step(item_id, step, StepState.DONE, after, found=True)
                 log.info("commit_found_done", outcome=Outcome.FOUND_DONE.value)
                 return Outcome.FOUND_DONE
             log.info("commit_intent_not_found")
@@ -172,6 +172,7 @@ class CommitGate:
                 return Outcome.SKIPPED
 
         # Intent is durable before the click: if we die now, the next run asks the site.
+        # If it cannot be written (database gone, lease taken over) this raises: no click.
         self.ledger.record_step(item_id, step, StepState.INTENT, before)
         act()
         if not verify():
