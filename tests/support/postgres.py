@@ -195,9 +195,7 @@ class PostgresServer:
 
     def _add_robot(self) -> None:
         with self.admin() as conn:
-            conn.execute(
-                f"CREATE ROLE {ROBOT_USER} LOGIN PASSWORD '{self.robot_password}'"
-            )
+            conn.execute(f"CREATE ROLE {ROBOT_USER} LOGIN PASSWORD '{self.robot_password}'")
             conn.execute(f"CREATE DATABASE {DATABASE} OWNER {ROBOT_USER}")
 
     def url(self, schema: str | None = None) -> str:

@@ -51,4 +51,3 @@ def open_ledger(spec: LedgerSpec) -> Iterator[Callable[..., SqlLedger]]:
     yield opener
     for ledger in opened:
         ledger.close()
-
