@@ -141,6 +141,7 @@ class PostgresServer:
                 f"--pwfile={pwfile}",
                 "--encoding=UTF8",
                 "--no-locale",
+                "--no-sync",  # a throwaway cluster: no need to wait for the disk
             ]
         )
         pwfile.unlink()
