@@ -26,6 +26,7 @@ class LedgerSpec:
     def open(self, run_id: str | None = "run-a", **kwargs: Any) -> SqlLedger:
         """A new handle on this ledger for ``run_id`` (keyword options go to the backend)."""
         if self.backend == "sqlite":
+            kwargs.pop("pool_size", None)  # one connection per thread, no pool
             return SqliteLedger(Path(self.target), run_id, **kwargs)
         from robot.ledger.postgres import PostgresLedger
 
