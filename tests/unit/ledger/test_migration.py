@@ -189,6 +189,12 @@ def test_wave1_item_left_in_progress_is_taken_over_with_its_intent(
     ledger.finish(item.id, ItemStatus.DONE)
 
 
+def test_a_new_sqlite_file_is_owner_only(tmp_path: Path) -> None:
+    spec = LedgerSpec("sqlite", str(tmp_path / "ledger.sqlite3"))
+    spec.open().close()
+    assert stat.S_IMODE(Path(spec.target).stat().st_mode) == 0o600
+
+
 def test_wave1_sqlite_file_stays_owner_only(tmp_path: Path) -> None:
     spec = LedgerSpec("sqlite", str(tmp_path / "ledger.sqlite3"))
     make_wave1_ledger(spec)
