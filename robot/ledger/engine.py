@@ -124,9 +124,14 @@ class ClaimsLedger(ABC):
     @property
     def run_id(self) -> str:
         """The run this handle claims for (raises on a read-only handle)."""
+        self._require_run_id()
+        assert self._run_id is not None  # just checked
+        return self._run_id
+
+    def _require_run_id(self) -> None:
+        """Fail at once, before locking anything, on a read-only handle."""
         if self._run_id is None:
             raise LedgerError("this ledger handle has no run id: it can only read")
-        return self._run_id
 
     def _is_mine(self, row: Row) -> bool:
         return (
@@ -218,7 +223,7 @@ class ClaimsLedger(ABC):
         in progress under a live lease, this run's included. Anything else is claimed:
         review, failed and skipped items, a lapsed lease (a takeover).
         """
-        self.run_id  # noqa: B018 - a read-only handle must fail before it locks anything
+        self._require_run_id()
         with self._transaction() as tx:
             now = self._now(tx)
             row = tx.one(_ONE_ITEM_LOCKED, item_id=item_id)
@@ -270,7 +275,7 @@ class ClaimsLedger(ABC):
 
         Raises :class:`LeaseLost` if the item is not in progress under this handle.
         """
-        self.run_id  # noqa: B018 - a read-only handle holds nothing
+        self._require_run_id()
         with self._transaction() as tx:
             now = self._now(tx)
             self._held_by_me(tx, item_id)
@@ -295,7 +300,7 @@ class ClaimsLedger(ABC):
             raise ValueError(f"finish() needs a final status ({finals}), not {status.value}")
         if self.dry_run and status is ItemStatus.DONE:
             raise LedgerError(f"a dry run cannot mark {item_id} done")
-        self.run_id  # noqa: B018 - a read-only handle holds nothing
+        self._require_run_id()
         with self._transaction() as tx:
             now = self._now(tx)
             self._held_by_me(tx, item_id)

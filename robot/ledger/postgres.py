@@ -16,6 +16,7 @@ passed apart from the URL and never appears in a message, a log or a repr.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
@@ -54,6 +55,7 @@ POSTGRES: Final = Dialect(
 _MIGRATION_LOCK: Final = 0x62696C6C696E67  # pg_advisory_xact_lock key: "billing"
 _STATEMENT_TIMEOUT_MS: Final = 30_000
 _CONNECTION_ERRORS: Final = (psycopg.OperationalError, psycopg.InterfaceError)
+Pool = ConnectionPool[psycopg.Connection[Any]]
 # PoolTimeout and PoolClosed are OperationalErrors too: one except clause for all.
 
 
@@ -135,17 +137,12 @@ class PostgresLedger(SqlLedger):
                     migrate(tx, POSTGRES_MIGRATIONS, self._now(tx))
         except _CONNECTION_ERRORS as exc:
             raise self._unavailable(exc) from None
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url,
-            kwargs=kwargs,
-            min_size=1,
-            max_size=max(1, pool_size),
-            timeout=connect_timeout_s,
-            check=ConnectionPool.check_connection,
-            configure=_configure,
-            name="billing-robot-ledger",
-            open=False,
-        )
+        self._url = url
+        self._kwargs = kwargs
+        self._pool_size = max(1, pool_size)
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        self._pool: Pool | None = self._new_pool()
         try:
             self._pool.open(wait=True, timeout=connect_timeout_s)
         except _CONNECTION_ERRORS as exc:
@@ -191,13 +188,47 @@ class PostgresLedger(SqlLedger):
             detail = detail.replace(self._secret, "***")
         return LedgerUnavailable(f"the ledger at {self._location} is unavailable: {detail}")
 
+    def _new_pool(self) -> Pool:
+        return ConnectionPool(
+            self._url,
+            kwargs=self._kwargs,
+            min_size=1,
+            max_size=self._pool_size,
+            timeout=self._timeout_s,
+            check=ConnectionPool.check_connection,  # a restart leaves dead connections
+            configure=_configure,
+            name="billing-robot-ledger",
+            open=False,
+        )
+
+    def _current_pool(self) -> Pool:
+        with self._pool_lock:
+            if self._closed:
+                raise LedgerError(f"the ledger handle on {self._location} is closed")
+            if self._pool is None:
+                self._pool = self._new_pool()
+                self._pool.open(wait=False)
+            return self._pool
+
+    def _discard_pool(self, pool: Pool) -> None:
+        # After a failure the pool's own reconnection backs off exponentially (for as
+        # long as the outage lasted); a new pool tries at once on the next call, so a
+        # database that is back is used again at the first try.
+        with self._pool_lock:
+            if self._pool is pool:
+                self._pool = None
+        # Its threads may be waiting out a back-off: let them end without holding us up.
+        threading.Thread(target=pool.close, name="ledger-pool-close", daemon=True).start()
+
     @contextmanager
     def _transaction(self) -> Iterator[Tx]:
+        pool = self._current_pool()
         # The pool's connection block commits on success and rolls back on any error.
         try:
-            with self._pool.connection() as conn, conn.cursor() as cursor:
+            with pool.connection() as conn, conn.cursor() as cursor:
                 yield Tx(cursor.execute, POSTGRES)
         except _CONNECTION_ERRORS as exc:
+            self._discard_pool(pool)
             raise self._unavailable(exc) from None
 
     def _reading(self) -> AbstractContextManager[Tx]:
@@ -211,5 +242,9 @@ class PostgresLedger(SqlLedger):
         return as_time(row["now"])
 
     def close(self) -> None:
-        """Close the pool and its connections."""
-        self._pool.close()
+        """Close the pool and its connections; the handle cannot be used again."""
+        with self._pool_lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()

@@ -125,7 +125,7 @@ class SqlLedger(ClaimsLedger):
         (``TypeError`` otherwise: turn dates into ISO strings first). The same holder
         rule as :meth:`record_step` applies.
         """
-        self.run_id  # noqa: B018 - a read-only handle does not write about items
+        self._require_run_id()
         new = json.loads(json.dumps(dict(facts), allow_nan=False))  # validates, copies
         with self._transaction() as tx:
             now = self._now(tx)
