@@ -108,9 +108,10 @@ class PostgresLedger(SqlLedger):
                 "the ledger URL must not carry a password: set BILLING_ROBOT_LEDGER_PASSWORD"
             )
         self._location = display_url(url)
-        self._secret = password.get_secret_value() if isinstance(password, SecretStr) else password
+        # Kept as a SecretStr: the plain text exists only while a connection is made.
+        self._password = SecretStr(password) if isinstance(password, str) else password
         self._timeout_s = connect_timeout_s
-        kwargs: dict[str, Any] = {
+        self._kwargs: dict[str, Any] = {
             # libpq counts whole seconds and treats less than 2 as 2.
             "connect_timeout": max(2, math.ceil(connect_timeout_s)),
             "application_name": "billing-robot",
@@ -122,12 +123,10 @@ class PostgresLedger(SqlLedger):
             "keepalives_count": 3,
             "tcp_user_timeout": max(10_000, int(connect_timeout_s * 1000)),
         }
-        if self._secret:
-            kwargs["password"] = self._secret
         # A direct first connection: its error says why (refused, login, no database),
         # where a pool would only say that it timed out.
         try:
-            with psycopg.connect(url, **kwargs) as conn:
+            with psycopg.connect(url, **self._connect_kwargs()) as conn:
                 _configure(conn)
                 with conn.transaction():
                     cursor = conn.cursor()
@@ -138,7 +137,6 @@ class PostgresLedger(SqlLedger):
         except _CONNECTION_ERRORS as exc:
             raise self._unavailable(exc) from None
         self._url = url
-        self._kwargs = kwargs
         self._pool_size = max(1, pool_size)
         self._pool_lock = threading.Lock()
         self._closed = False
@@ -184,14 +182,19 @@ class PostgresLedger(SqlLedger):
         else:
             lines = str(exc).strip().splitlines()
             detail = lines[0] if lines else type(exc).__name__
-        if self._secret:
-            detail = detail.replace(self._secret, "***")
+        if self._password is not None and self._password.get_secret_value():
+            detail = detail.replace(self._password.get_secret_value(), "***")
         return LedgerUnavailable(f"the ledger at {self._location} is unavailable: {detail}")
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        if self._password is None or not self._password.get_secret_value():
+            return dict(self._kwargs)
+        return {**self._kwargs, "password": self._password.get_secret_value()}
 
     def _new_pool(self) -> Pool:
         return ConnectionPool(
             self._url,
-            kwargs=self._kwargs,
+            kwargs=self._connect_kwargs,  # called per connection: no password at rest
             min_size=1,
             max_size=self._pool_size,
             timeout=self._timeout_s,
