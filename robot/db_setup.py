@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-__all__ = ["PG_BIN_ENV", "find_postgres_bin", "main", "setup_postgres"]
+__all__ = ["DEBIAN_ROOT", "PG_BIN_ENV", "find_postgres_bin", "main", "setup_postgres"]
 
 PG_BIN_ENV: Final = "BILLING_ROBOT_PG_BIN"
 """Names the folder holding ``initdb`` and ``pg_ctl`` when they are somewhere unusual."""
+DEBIAN_ROOT = Path("/usr/lib/postgresql")
+"""Where Debian's packages put each major version's programs (``<version>/bin``)."""
 APT_TIMEOUT_S: Final = 900
 """Upper bound for each apt-get command."""
 MISSING_HELP: Final = (
@@ -57,7 +59,7 @@ def find_postgres_bin() -> Path | None:
     if configured:
         folder = Path(configured)
         return folder if _complete(folder) else None
-    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version_key, reverse=True)
+    debian = sorted(DEBIAN_ROOT.glob("*/bin"), key=_version_key, reverse=True)
     for folder in debian:
         if _complete(folder):
             return folder

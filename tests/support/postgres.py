@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote
 
 import psycopg
+import pytest
 
 from robot.db_setup import MISSING_HELP, find_postgres_bin
 
@@ -212,3 +213,12 @@ class PostgresServer:
         with self.admin(DATABASE) as conn:
             conn.execute(f"CREATE SCHEMA {name} AUTHORIZATION {ROBOT_USER}")
         return name
+
+
+def start_for_tests(*, fsync: bool = False) -> PostgresServer:
+    """Start a server, or fail the test run saying what is missing (never skip)."""
+    try:
+        return PostgresServer.create(fsync=fsync)
+    except PostgresMissing as exc:
+        missing = str(exc)
+    pytest.fail(missing, pytrace=False)

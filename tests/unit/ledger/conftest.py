@@ -15,15 +15,12 @@ import pytest
 
 from robot.ledger.records import SqlLedger
 from tests.support.ledgers import LedgerSpec
-from tests.support.postgres import PostgresMissing, PostgresServer
+from tests.support.postgres import PostgresServer, start_for_tests
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer.create()
-    except PostgresMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
+    server = start_for_tests()
     yield server
     server.destroy()
 

@@ -17,7 +17,7 @@ from robot.gate import CommitGate, GateMode
 from robot.ledger import ItemStatus, LeaseLost, LedgerUnavailable, StepState, WorkItem
 from robot.ledger.records import SqlLedger
 from tests.support.ledgers import FakeClock, LedgerSpec, add_items
-from tests.support.postgres import PostgresMissing, PostgresServer
+from tests.support.postgres import PostgresServer, start_for_tests
 
 Open = Callable[..., SqlLedger]
 CONNECT_TIMEOUT_S = 3
@@ -39,10 +39,7 @@ class Shots:
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[PostgresServer]:
     """A server of this module's own: its tests stop and start it."""
-    try:
-        server = PostgresServer.create()
-    except PostgresMissing as exc:
-        pytest.fail(str(exc), pytrace=False)
+    server = start_for_tests()
     yield server
     server.destroy()
 
