@@ -1,6 +1,6 @@
 """The ``billing-robot`` command: the Typer app and its commands (see ``cli/commands``).
 
-Exit codes are one table for every command: :class:`cli.exit_codes.ExitCode`.
+Exit codes are one table for every command: :class:`robot.exit_codes.ExitCode`.
 """
 
 from __future__ import annotations

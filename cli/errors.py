@@ -15,9 +15,9 @@ from pathlib import Path
 
 import typer
 
-from cli.exit_codes import ExitCode
 from robot.errorlog import ErrorLog
 from robot.errors import AuthError, ConfigError, ControlNotFound
+from robot.exit_codes import ExitCode
 from robot.ledger import LedgerError
 
 __all__ = ["fail", "one_line_errors"]

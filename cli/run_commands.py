@@ -12,7 +12,7 @@ import typer
 
 from cli.app import app
 from cli.errors import fail, one_line_errors
-from cli.exit_codes import ExitCode, exit_code_for
+from robot.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from flows.run import NamedItem, RunSummary
@@ -63,7 +63,7 @@ def finish(summary: RunSummary) -> None:
     from cli.console import print_summary
 
     print_summary(summary)
-    raise typer.Exit(int(exit_code_for(summary)))
+    raise typer.Exit(int(summary.exit_code))
 
 
 def _require_display(settings: Settings) -> None:

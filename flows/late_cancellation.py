@@ -38,6 +38,7 @@ from pages.ruh_platform import (
 )
 from robot.engine import CommitStep, ItemProgress
 from robot.errors import BusinessRuleError
+from robot.ledger import JSONValue
 from robot.outcome import ItemOutcome
 
 KIND = "late_cancellation"
@@ -258,7 +259,7 @@ def _finish(ctx: Ctx, progress: ItemProgress) -> ItemOutcome:
     )
 
 
-def report_facts(case: LateCancellation) -> dict[str, object]:
+def report_facts(case: LateCancellation) -> dict[str, JSONValue]:
     """What the operator's report shows about one late cancellation."""
     appointment = case.appointment
     return {

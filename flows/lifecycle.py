@@ -15,10 +15,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from flows.process import Process, StepContext
 from flows.worker import Worker
-from robot.engine import ItemProgress, run_steps
+from robot.engine import ItemProgress, look_at_site, run_steps
 from robot.errorlog import ErrorLog
 from robot.gate import Outcome
-from robot.ledger import ItemStatus, WorkItem
+from robot.ledger import ItemStatus, LeaseLost, StepState, WorkItem
 from robot.logging import get_logger
 from robot.outcome import ItemOutcome, outcome_for_error
 
@@ -34,7 +34,17 @@ def work_item(
     progress = ItemProgress()
     worker.tracer.start_item(worker.run.item_dir(item.id))
     try:
-        outcome = _work(worker, item, process, progress)
+        outcome = (
+            _retire(worker, item, process)
+            if item.retiring
+            else _work(worker, item, process, progress)
+        )
+    except LeaseLost:
+        # Another robot took the item over (this one stalled past its lease): nothing
+        # more may be written or clicked for it here; it is that robot's now.
+        worker.tracer.end_item(keep=False)
+        log.warning("item_lease_lost")
+        return ItemOutcome(ItemStatus.FAILED, "another robot took the item over (lease lost)")
     except (Exception, KeyboardInterrupt) as error:
         outcome = outcome_for_error(error, progress.current)
         if outcome.unexpected:
@@ -67,6 +77,36 @@ def _work(
     ):
         return ItemOutcome.rehearsed()
     return process.finish(ctx, progress)
+
+
+def _retire(worker: Worker, item: WorkItem, process: Process[Any]) -> ItemOutcome:
+    """Close an item whose attempts are used up, after looking at its open intents.
+
+    Its last robot died mid-step (the ledger shows an intent): before a person is told
+    to finish it by hand, the site is checked, so that the report says whether that
+    click landed.
+    """
+    reason = item.reason or "no attempts left"
+    open_steps = [s.step for s in worker.ledger.list_steps(item.id) if s.state is StepState.INTENT]
+    if not open_steps:
+        return ItemOutcome(ItemStatus.FAILED, reason)
+    notes: list[str] = []
+    try:
+        facts = worker.retry(process.read_name, lambda: process.read(worker, item.source_ref))
+        ctx = StepContext(worker, item.id, facts)
+        for name in open_steps:
+            step = next(s for s in process.steps if s.name == name)
+            if look_at_site(worker, item.id, ctx, step):
+                notes.append(f"its last click ({name}) was found done on the site")
+            else:
+                notes.append(f"{name} is not on the site: do it by hand")
+    except Exception as error:
+        checked = outcome_for_error(error, None).reason
+        notes.append(
+            f"{', '.join(open_steps)} may have been clicked and could not be checked "
+            f"({checked}): look on the site before doing it by hand"
+        )
+    return ItemOutcome(ItemStatus.FAILED, "; ".join([reason, *notes]))
 
 
 def _failure_screenshot(worker: Worker, item_id: str) -> None:

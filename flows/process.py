@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from flows.worker import Worker
 from robot.engine import CommitStep, ItemProgress
+from robot.ledger import JSONValue
 from robot.outcome import ItemOutcome
 from robot.settings import SiteName
 
@@ -56,7 +57,7 @@ class Process(Generic[Facts]):
     """The irreversible steps, in the procedure's order."""
     finish: Callable[[StepContext[Facts], ItemProgress], ItemOutcome]
     """The item's outcome once every applicable step is done."""
-    report_facts: Callable[[Facts], Mapping[str, object]]
+    report_facts: Callable[[Facts], Mapping[str, JSONValue]]
     """The billing facts an operator acts on (client, date, codes, amounts) for the
     owner-only report and ledger; never logged."""
     discover: Callable[[Worker], list[Found]] | None = None

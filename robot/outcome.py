@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -23,29 +22,11 @@ from robot.errors import (
     StopRequested,
     TransientError,
 )
-from robot.ledger import ItemStatus, LedgerError
+from robot.ledger import ItemStatus, JSONValue, LedgerError
 from robot.logging import scrub_text
+from robot.stops import StopKind
 
 __all__ = ["Halt", "ItemOutcome", "StopKind", "outcome_for_error"]
-
-
-class StopKind(StrEnum):
-    """Why a run ended before its queue was empty (the CLI maps each to an exit code)."""
-
-    LOGIN = "login"
-    """A site rejected the robot's credentials."""
-    LEDGER = "ledger"
-    """The ledger is held by another run, or went away."""
-    OPERATOR = "operator"
-    """The operator answered stop."""
-    INTERRUPTED = "interrupted"
-    """Ctrl-C (or a termination signal)."""
-    BREAKER = "breaker"
-    """Too many items failed in a row: a site looks down."""
-    SITE = "site"
-    """A site could not be reached before anything was done."""
-    UNEXPECTED = "unexpected"
-    """A bug: the traceback is in the run's errors.log."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +47,13 @@ class ItemOutcome:
     """Set when the whole run must stop after this item."""
     unexpected: bool = False
     """The error was a bug, not a site or data problem: its traceback is in the run log."""
-    facts: Mapping[str, object] = field(default_factory=dict)
+    facts: Mapping[str, JSONValue] = field(default_factory=dict)
     """Billing facts learnt while working the item (e.g. whether a fee was declined), for
     the owner-only report and ledger."""
 
     @classmethod
     def done(
-        cls, note: str | None = None, facts: Mapping[str, object] | None = None
+        cls, note: str | None = None, facts: Mapping[str, JSONValue] | None = None
     ) -> ItemOutcome:
         """Every step is in place on the sites."""
         return cls(ItemStatus.DONE, note, facts=dict(facts or {}))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -51,8 +52,9 @@ SiteName = Literal["intercom", "headway", "ruh_platform", "programs_sheet"]
 SITE_NAMES: Final[tuple[SiteName, ...]] = get_args(SiteName)
 """All site names, in the order the procedure visits them."""
 
-# Keys whose values must never be echoed back in an error message.
-_SECRET_FIELDS: Final = frozenset({"password"})
+# Keys whose values must never be echoed back in an error message (a refused ledger URL
+# may hold the very password it was refused for).
+_SECRET_FIELDS: Final = frozenset({"password", "ledger_url", "ledger_password"})
 
 
 def env_var_name(*loc: str | int) -> str:
@@ -125,7 +127,15 @@ class Settings(BaseSettings):
     runs_dir: Path = Path("runs")
     """Where each run's audit folder (``<runs_dir>/<run-id>/``) is created."""
     ledger_path: Path = Path("ledger.sqlite3")
-    """The SQLite ledger that remembers which steps are done."""
+    """The SQLite ledger that remembers which steps are done (when no ``ledger_url``)."""
+    ledger_url: str | None = None
+    """A PostgreSQL ledger shared by several robots, e.g.
+    ``postgresql://robot@127.0.0.1:5432/billing``; without a password (see below)."""
+    ledger_password: SecretStr | None = None
+    """The PostgreSQL ledger's password (``BILLING_ROBOT_LEDGER_PASSWORD``)."""
+    lease_seconds: int = Field(default=120, ge=1, le=86_400)
+    """How long a claim on an item lasts unless its robot renews it; after that another
+    robot may take the item over."""
     browser_executable: Path | None = None
     """A Chromium/Chrome binary to use instead of the discovered one."""
     max_item_attempts: int = Field(default=3, ge=1, le=20)
@@ -160,6 +170,22 @@ class Settings(BaseSettings):
         initial = info.data.get("retry_initial_wait_s")
         if initial is not None and value < initial:
             raise ValueError(f"must be at least retry_initial_wait_s ({initial})")
+        return value
+
+    @field_validator("ledger_url")
+    @classmethod
+    def _postgres_url_without_password(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError("must be a postgresql:// URL")
+        query = parse_qs(parts.query)
+        if parts.password is not None or "password" in query:
+            # The URL is shown in reports and errors; the password must live apart.
+            raise ValueError(
+                "must not contain a password: set BILLING_ROBOT_LEDGER_PASSWORD instead"
+            )
         return value
 
     @field_validator("practice_timezone")

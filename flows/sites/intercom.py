@@ -14,6 +14,14 @@ from pages.intercom import (
     IntercomViewPage,
 )
 from robot.errors import ControlNotFound, TransientError
+from robot.settings import Settings
+
+_CONVERSATION = "/conversations/{id}"
+
+
+def conversation_url(settings: Settings, conversation_id: str) -> str:
+    """The address a person opens to see ``conversation_id`` (for the report)."""
+    return settings.site("intercom").url(_CONVERSATION.format(id=conversation_id))
 
 
 class IntercomGateway(SiteGateway):
@@ -23,13 +31,9 @@ class IntercomGateway(SiteGateway):
     title = "Intercom"
     start_path = "/inbox"
 
-    def conversation_url(self, conversation_id: str) -> str:
-        """The address a person opens to see ``conversation_id`` (for the report)."""
-        return self.url(f"/conversations/{conversation_id}")
-
     def conversation(self, conversation_id: str) -> IntercomConversationPage:
         """Open one conversation; a page that is not the conversation is a transient fault."""
-        self.visit(f"/conversations/{conversation_id}")
+        self.visit(_CONVERSATION.format(id=conversation_id))
         page = IntercomConversationPage(self.page, self.base_url)
         if not page.is_showing():
             raise TransientError(f"Intercom did not show conversation {conversation_id}")

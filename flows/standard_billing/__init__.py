@@ -34,6 +34,7 @@ from flows.standard_billing.steps import (
     WRITE_OFF,
 )
 from flows.worker import Worker
+from robot.ledger import JSONValue
 from robot.outcome import ItemOutcome
 
 KIND = "headway_billing"
@@ -53,7 +54,7 @@ def pending_requests(worker: Worker) -> list[Found]:
     ]
 
 
-def report_facts(facts: BillingFacts) -> dict[str, object]:
+def report_facts(facts: BillingFacts) -> dict[str, JSONValue]:
     """What the operator's report shows about one billed request."""
     plan = facts.session
     return {

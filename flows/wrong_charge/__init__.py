@@ -33,6 +33,7 @@ from flows.wrong_charge.read import WrongCharge, read_wrong_charge
 from flows.wrong_charge.steps import STEPS
 from pages.intercom import ConversationDetails
 from robot.engine import ItemProgress
+from robot.ledger import JSONValue
 from robot.outcome import ItemOutcome
 from robot.rules.windows import age_in_days
 
@@ -128,9 +129,9 @@ def _finish(ctx: StepContext[WrongCharge], progress: ItemProgress) -> ItemOutcom
     return ItemOutcome.done(f"{refunded}; {age} days old: written off in the Programs Sheet")
 
 
-def report_facts(case: WrongCharge) -> dict[str, object]:
+def report_facts(case: WrongCharge) -> dict[str, JSONValue]:
     """What the operator's report shows about one wrong charge."""
-    facts: dict[str, object] = {
+    facts: dict[str, JSONValue] = {
         "client_name": case.client_name,
         "date_of_service": case.appointment.date.isoformat(),
         "therapist": case.appointment.therapist,

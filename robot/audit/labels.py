@@ -1,9 +1,9 @@
 """Plain words for the report: step, kind and status names, and what a person does next.
 
 The ledger speaks in step names (``headway.confirm``) and statuses (``needs_review``); a
-billing person reads "Sign note & confirm the session on Headway" and "Needs review". The
-tables here follow the procedure's own wording. Unknown names fall back to themselves, so a
-new step shows up (plainly) before anyone writes its label.
+billing person reads "Sign note & confirm the session on Headway" and "Needs review".
+Step and process labels are declared once, with the steps (``flows``), and handed to the
+report; the fallbacks here only keep an unlabelled name readable.
 """
 
 from __future__ import annotations
@@ -15,50 +15,17 @@ from typing import Final
 from robot.audit.model import ItemFacts, ItemView, StepView
 
 __all__ = [
-    "KIND_LABELS",
     "MODE_LABELS",
     "STATUS_LABELS",
-    "STEP_LABELS",
     "check_hint",
     "kind_label",
     "mode_label",
     "next_step",
+    "next_step_for_status",
     "status_label",
     "step_label",
     "who_did",
 ]
-
-STEP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "intercom.add-client": "Add the client to the Intercom conversation",
-        "intercom.remove-self": "Remove the practice's address from the conversation",
-        "headway.confirm": "Sign note & confirm the session on Headway",
-        "intercom.session-form": "Submit the Headway Session Processed form",
-        "intercom.billed": "Set Insurance Billing to Billed in Intercom",
-        "intercom.close": "Close the Intercom conversation",
-        "ruh.write-off": "Write off the invoice on the Ruh Platform",
-        "ruh.charge-zero": "Charge the written-off invoice $0",
-        "ruh.create-invoice": "Create the late-cancellation invoice",
-        "ruh.charge-full": "Charge the late-cancellation fee in full",
-        "intercom.failed-payment-reply": "Reply with the Failed Payment macro",
-        "intercom.failed-payment-new": "Send the Failed Payment macro in a new conversation",
-        "intercom.clarification": "Send the late-cancellation clarification macro",
-        "ruh.refund": "Refund the payment in full on the Ruh Platform",
-        "intercom.refund-notice": "Tell the client about the refund in Intercom",
-        "intercom.refund-notice-new": "Tell the client about the refund in a new conversation",
-        "sheet.write-off": "Record the Headway write-off in the Programs Sheet",
-    }
-)
-"""Each commit step's name in the procedure's words."""
-
-KIND_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "headway_billing": "Headway billing",
-        "late_cancellation": "Late cancellation",
-        "wrong_charge": "Wrong charge refund",
-    }
-)
-"""Each work item kind (one per process) in plain words."""
 
 STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -90,13 +57,13 @@ _CHECKS: Final[Mapping[str, str]] = MappingProxyType(
 
 
 def step_label(name: str) -> str:
-    """The step's name in plain words (the name itself when no label is known)."""
-    return STEP_LABELS.get(name, name)
+    """A step with no label given: its name (the flows pass each step's declared label)."""
+    return name
 
 
 def kind_label(kind: str) -> str:
-    """The item kind in plain words (the kind, de-underscored, when unknown)."""
-    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    """A kind with no label given: de-underscored (the flows pass each process's label)."""
+    return kind.replace("_", " ").capitalize()
 
 
 def status_label(status: str) -> str:
@@ -119,16 +86,26 @@ def next_step(item: ItemView) -> str | None:
     """What a person should do now: the item's own ``next_step`` or a default for its status."""
     if item.next_step:
         return item.next_step
-    if item.status == "needs_review":
-        return "Correct what the reason names on the site, then run the robot on it again."
-    if item.status == "failed" and item.click_may_have_landed:
+    return next_step_for_status(item.status, click_may_have_landed=item.click_may_have_landed)
+
+
+def next_step_for_status(status: str, *, click_may_have_landed: bool = False) -> str:
+    """What a person does next with an item in ``status`` (empty when nothing)."""
+    if status == "needs_review":
+        return (
+            "Correct what the reason names on the site, then `billing-robot resolve ITEM "
+            "--retry` (or --done-by-hand / --dismiss REASON)."
+        )
+    if status == "failed" and click_may_have_landed:
         return (
             "Run the robot again: it checks the site before clicking and never does a step "
             "twice. Before doing it by hand, check the site first."
         )
-    if item.status in ("failed", "stopped"):
+    if status in ("failed", "stopped"):
         return "Run the robot again: it carries on from the last step it finished."
-    return None
+    if status == "skipped":
+        return "Run the item again (`billing-robot run`) to resume at the skipped step."
+    return ""
 
 
 def check_hint(item: ItemView) -> str | None:

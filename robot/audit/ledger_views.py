@@ -14,9 +14,10 @@ callers that have not moved to :class:`~robot.audit.model.ItemView`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, cast
 
@@ -25,6 +26,7 @@ from robot.audit.files import safe_name
 from robot.audit.model import (
     ITEM_STATUSES,
     STEP_STATES,
+    ItemFacts,
     ItemStatusName,
     ItemView,
     StepStateName,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ItemResult",
     "collect_results",
+    "facts_from",
     "item_view",
     "item_views",
     "view_from_result",
@@ -85,13 +88,31 @@ def collect_results(ledger: Ledger, run_id: str | None = None) -> list[ItemResul
     ]
 
 
-def item_views(ledger: Ledger, folder: RunFolder, run_id: str | None = None) -> list[ItemView]:
-    """Every item last handled by ``run_id`` (default: the folder's run), without facts."""
+def item_views(
+    ledger: Ledger,
+    folder: RunFolder,
+    run_id: str | None = None,
+    *,
+    step_labels: Mapping[str, str] | None = None,
+    kind_labels: Mapping[str, str] | None = None,
+) -> list[ItemView]:
+    """Every item ``run_id`` touched (default: the folder's run), without facts.
+
+    ``step_labels`` and ``kind_labels`` are the plain words the processes declare.
+    """
     wanted = run_id if run_id is not None else folder.run_id
-    return [
+    views = [
         item_view(folder, item, ledger.list_steps(item.id), run_id=wanted)
         for item in ledger.list_items(run_id=wanted)
     ]
+    return [_labelled(view, step_labels or {}, kind_labels or {}) for view in views]
+
+
+def _labelled(
+    view: ItemView, step_labels: Mapping[str, str], kind_labels: Mapping[str, str]
+) -> ItemView:
+    steps = [replace(step, label=step_labels.get(step.name, step.label)) for step in view.steps]
+    return replace(view, steps=steps, kind_label=kind_labels.get(view.kind, view.kind_label))
 
 
 def item_view(
@@ -111,7 +132,9 @@ def item_view(
                 record.step,
                 record.state.value,
                 earlier=earlier,
-                ended_at=None if earlier else _parse_time(record.updated_at),
+                found=record.found,
+                started_at=None if earlier else record.started_at,
+                ended_at=None if earlier else record.updated_at,
             )
         )
     return _item(folder, item.id, item.kind, item.status.value, item.reason, item.attempts, views)
@@ -166,14 +189,21 @@ class _ShotIndex:
                 self._by_step.setdefault(match["step"], []).append((path, match["phase"]))
 
     def step_view(
-        self, name: str, state: str, *, earlier: bool, ended_at: datetime | None
+        self,
+        name: str,
+        state: str,
+        *,
+        earlier: bool,
+        ended_at: datetime | None,
+        started_at: datetime | None = None,
+        found: bool = False,
     ) -> StepView:
         shots = [] if earlier else self._by_step.get(safe_name(name), [])
         times = [self._mtime(path) for path, _ in shots]
-        # The ledger has no start time; the first screenshot (the filled form, just before
-        # the click) stands in for it. A copied folder has new file times: a start after
+        # The ledger's start time when it has one (an intent or a rehearsal); else the
+        # first screenshot stands in. A copied folder has new file times: a start after
         # the end means exactly that, and the duration is then left unknown.
-        started = min(times) if times else None
+        started = started_at or (min(times) if times else None)
         ended = ended_at or (max(times) if len(times) > 1 else None)
         if started is not None and ended is not None and started > ended:
             started = None
@@ -181,7 +211,7 @@ class _ShotIndex:
             name=name,
             label=labels.step_label(name),
             state=_step_state(state),
-            found=earlier or any(phase == "found-done" for _, phase in shots),
+            found=earlier or found or any(phase == "found-done" for _, phase in shots),
             started_at=started,
             ended_at=ended,
             screenshots=[path.as_posix() for path, _ in shots],
@@ -192,13 +222,6 @@ class _ShotIndex:
         return datetime.fromtimestamp(stamp, UTC)
 
 
-def _parse_time(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _status(value: str) -> ItemStatusName:
     # "pending" or "in_progress" at report time: the run ended before the item did.
     return cast(ItemStatusName, value) if value in ITEM_STATUSES else "stopped"
@@ -207,3 +230,35 @@ def _status(value: str) -> ItemStatusName:
 def _step_state(value: str) -> StepStateName:
     # An unknown state is treated as unverified: the safe reading for a person acting on it.
     return cast(StepStateName, value) if value in STEP_STATES else "intent"
+
+
+def facts_from(recorded: Mapping[str, object]) -> ItemFacts:
+    """The report's billing facts from what the flows recorded in the ledger (JSON)."""
+
+    def text(key: str) -> str | None:
+        value = recorded.get(key)
+        return None if value is None else str(value)
+
+    def day(key: str) -> date | None:
+        value = text(key)
+        return date.fromisoformat(value) if value else None
+
+    def money(key: str) -> Decimal | None:
+        value = text(key)
+        return Decimal(value) if value else None
+
+    outcome = text("fee_outcome")
+    return ItemFacts(
+        client_name=text("client_name"),
+        date_of_service=day("date_of_service"),
+        therapist=text("therapist"),
+        cpt_code=text("cpt_code"),
+        diagnosis_code=text("diagnosis_code"),
+        amount=money("amount"),
+        payout_date=day("payout_date"),
+        written_off_amount=money("written_off_amount"),
+        fee_amount=money("fee_amount"),
+        fee_outcome="charged" if outcome == "charged" else "declined" if outcome else None,
+        refund_amount=money("refund_amount"),
+        sheet_write_off_amount=money("sheet_write_off_amount"),
+    )

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flows.processes import ALL_PROCESSES
 from robot.audit import ItemFacts, ItemView, RunFolder, RunInfo, StepView
 
 EASTERN = ZoneInfo("America/New_York")
@@ -380,4 +381,14 @@ def fabricate(runs_dir: Path) -> Fabricated:
         exit_code=1,
         exit_meaning="some items failed or need review",
     )
-    return Fabricated(folder, run, items)
+    return Fabricated(folder, run, [_labelled(item) for item in items])
+
+
+def _labelled(item: ItemView) -> ItemView:
+    """The labels the flows declare, as the run hands them to the report."""
+    steps = [replace(step, label=STEP_LABELS.get(step.name, step.label)) for step in item.steps]
+    return replace(item, steps=steps, kind_label=KIND_LABELS.get(item.kind, item.kind_label))
+
+
+STEP_LABELS = {step.name: step.label for process in ALL_PROCESSES for step in process.steps}
+KIND_LABELS = {process.kind: process.label for process in ALL_PROCESSES}

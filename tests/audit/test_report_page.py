@@ -135,7 +135,7 @@ def test_an_item_card_says_who_did_each_step(report: Page) -> None:
     card = report.get_by_role("article", name="Sam Lee")
     card.get_by_text("8 steps").click()  # done items start folded
     steps = card.get_by_role("table", name="Steps of Sam Lee, in order")
-    expect(row(steps, "Add the client to the Intercom conversation")).to_contain_text(
+    expect(row(steps, "Add the client's email address as a participant")).to_contain_text(
         "found already done"
     )
     confirm = row(steps, "Sign note & confirm the session on Headway")

@@ -191,11 +191,12 @@ def test_views_from_the_ledger_carry_steps_screenshots_and_trace(tmp_path: Path)
     run.trace_path("conv-1").write_bytes(b"zip")
     ledger.finish("conv-1", ItemStatus.FAILED, "TimeoutError")
 
-    (view,) = item_views(ledger, run)
+    labels = {"intercom.add-client": "Add the client as a participant"}
+    (view,) = item_views(ledger, run, step_labels=labels, kind_labels={"headway_billing": "Headway billing"})
 
     assert (view.status, view.reason, view.attempts) == ("failed", "TimeoutError", 1)
     found, confirm = view.steps
-    assert (found.found, found.label) == (True, "Add the client to the Intercom conversation")
+    assert (found.found, found.label) == (True, "Add the client as a participant")
     assert found.screenshots == ("conv-1/01-intercom.add-client-found-done.jpg",)
     assert (confirm.state, confirm.screenshots) == ("intent", ("conv-1/02-headway.confirm-before.jpg",))
     assert view.click_may_have_landed
@@ -242,5 +243,6 @@ def test_a_review_screenshot_is_the_items_problem_screenshot(tmp_path: Path) -> 
     ledger.claim_next("w1")
     run.evidence(FakePage(), "conv-1").capture("review")  # type: ignore[arg-type]
     ledger.finish("conv-1", ItemStatus.NEEDS_REVIEW, "mismatch")
-    (view,) = item_views(ledger, run)
+    labels = {"intercom.add-client": "Add the client as a participant"}
+    (view,) = item_views(ledger, run, step_labels=labels, kind_labels={"headway_billing": "Headway billing"})
     assert view.problem_screenshot == "conv-1/01-review.jpg"

@@ -1,17 +1,17 @@
-"""The exit codes, one table for every command (the README prints the same table)."""
+"""The exit codes, one table for every command (the README prints the same table).
+
+A run's code is decided here, once, so that the command's exit status and the code the
+report shows can never disagree.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
-from typing import TYPE_CHECKING
 
-from robot.ledger import ItemStatus
-from robot.outcome import StopKind
+from robot.stops import StopKind
 
-if TYPE_CHECKING:
-    from flows.run import RunSummary
-
-__all__ = ["ExitCode", "exit_code_for"]
+__all__ = ["ExitCode", "run_exit_code"]
 
 
 class ExitCode(IntEnum):
@@ -34,6 +34,23 @@ class ExitCode(IntEnum):
     STOPPED = 7
     """The operator said stop, or Ctrl-C: run the same command again to resume."""
 
+    @property
+    def meaning(self) -> str:
+        """The code in plain words, for the report."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "every item done (or rehearsed): nothing needs a person",
+    ExitCode.UNEXPECTED: "an unexpected error: see errors.log in the run folder",
+    ExitCode.SETTINGS: "a setting or argument is wrong; nothing was started",
+    ExitCode.NEEDS_REVIEW: "finished; some items need review",
+    ExitCode.LOGIN: "a site rejected the robot's login; nothing more was clicked",
+    ExitCode.LEDGER: "the ledger is busy or unavailable",
+    ExitCode.FAILED: "some items failed, or a site looks down: run again later",
+    ExitCode.STOPPED: "stopped by the operator or Ctrl-C: run again to resume",
+}
+
 
 _STOPS = {
     StopKind.LOGIN: ExitCode.LOGIN,
@@ -46,14 +63,17 @@ _STOPS = {
 }
 
 
-def exit_code_for(summary: RunSummary) -> ExitCode:
+def run_exit_code(
+    statuses: Iterable[str], stop_kind: StopKind | None, *, problems: bool = False
+) -> ExitCode:
     """A run's exit code: why it stopped first, then failed items, then reviews."""
-    if summary.stop_kind is not None:
-        return _STOPS[summary.stop_kind]
-    if summary.count(ItemStatus.FAILED) or summary.problems:
+    if stop_kind is not None:
+        return _STOPS[stop_kind]
+    seen = set(statuses)
+    if "failed" in seen or problems:
         return ExitCode.FAILED
-    if summary.count(ItemStatus.STOPPED):
+    if "stopped" in seen:
         return ExitCode.STOPPED
-    if summary.count(ItemStatus.NEEDS_REVIEW) or summary.count(ItemStatus.SKIPPED):
+    if seen & {"needs_review", "skipped"}:
         return ExitCode.NEEDS_REVIEW
     return ExitCode.OK
