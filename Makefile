@@ -24,9 +24,10 @@ test-all: setup lint typecheck
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(INSTALLED)
-	$(PY) -m mypy --strict robot pages flows
+	$(PY) -m mypy --strict robot pages flows cli
 
 unit: $(INSTALLED)
 	$(PY) -m pytest -q tests/unit

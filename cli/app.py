@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import typer
 
+from cli import inspect_commands, mock_commands, run_commands
+
 app = typer.Typer(
     name="billing-robot",
     help="Bills a therapy practice's sessions through Headway, as its written procedure says.",
@@ -21,13 +23,19 @@ def main() -> None:
     """Bill a therapy practice's sessions through Headway (see README.md)."""
 
 
-def _register() -> None:
-    # Importing a command module registers its commands on ``app``; the modules import
-    # nothing heavy at module level (flows, Playwright, Flask load inside each command).
-    from cli import inspect_commands, mock_commands, run_commands  # noqa: F401
-
-
-_register()
+# The command modules are plain functions (they import nothing heavy at module level:
+# flows, Playwright and Flask load inside each command); the table of commands is here.
+app.command()(run_commands.demo)
+app.command()(run_commands.batch)
+app.command()(run_commands.run)
+app.command("clarify-late-cancel")(run_commands.clarify_late_cancel)
+app.command("refund-headway-client")(run_commands.refund_headway_client)
+app.command()(inspect_commands.plan)
+app.command()(inspect_commands.ledger)
+app.command()(inspect_commands.review)
+app.command()(inspect_commands.resolve)
+app.command()(inspect_commands.report)
+app.command("mock-sites")(mock_commands.mock_sites)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,13 +10,11 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app
 from cli.errors import fail, one_line_errors
 from cli.run_commands import EnvFile, load, parse_day
 from robot.exit_codes import ExitCode
 
 
-@app.command()
 def plan(
     note_file: Annotated[str, typer.Argument(help="File holding the admin note, or - for stdin.")],
     calendar_tz: Annotated[
@@ -45,7 +43,6 @@ def plan(
     raise typer.Exit(code)
 
 
-@app.command()
 def ledger(env_file: EnvFile = None) -> None:
     """List the ledger's work items: status, attempts, who holds it, steps and reason."""
     with one_line_errors():
@@ -102,7 +99,6 @@ def ledger(env_file: EnvFile = None) -> None:
             store.close()
 
 
-@app.command()
 def review(env_file: EnvFile = None) -> None:
     """List the items waiting for a person: needs review, failed, skipped, stopped."""
     with one_line_errors():
@@ -142,7 +138,6 @@ def review(env_file: EnvFile = None) -> None:
         Console(width=220).print(table)
 
 
-@app.command()
 def resolve(
     item_id: Annotated[str, typer.Argument(help="The item's id, as `review` lists it.")],
     retry: Annotated[
@@ -201,7 +196,6 @@ def _record_resolution(runs_dir: Path, decided: object) -> None:
         os.close(fd)
 
 
-@app.command()
 def report(
     run_id: Annotated[str, typer.Argument(help="The run's id (its folder name).")],
     runs_dir: Annotated[Path, typer.Option(help="Where run folders are.")] = Path("runs"),

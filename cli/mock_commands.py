@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app
 from cli.errors import one_line_errors
 
 
-@app.command("mock-sites")
 def mock_sites(
     scenario: Annotated[str, typer.Option(help="Scenario: demo, small or generated:N.")] = "demo",
     env_file: Annotated[

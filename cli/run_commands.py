@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.app import app
 from cli.errors import fail, one_line_errors
 from robot.exit_codes import ExitCode
 
@@ -111,7 +110,6 @@ def run_named_item(
     finish(summary)
 
 
-@app.command()
 def demo(
     workers: Workers = 2,
     dry_run: DryRun = False,
@@ -143,7 +141,6 @@ def demo(
     finish(summary)
 
 
-@app.command()
 def batch(
     workers: Workers = None,
     dry_run: DryRun = False,
@@ -170,7 +167,6 @@ def _batch_with_progress(settings: Settings, today: date) -> RunSummary:
         return run_batch(settings, today=today, on_queued=on_queued, on_item_done=on_item_done)
 
 
-@app.command()
 def run(
     conversation: Annotated[str, typer.Argument(help="Intercom conversation id or URL.")],
     supervised: Supervised = False,
@@ -195,7 +191,6 @@ def run(
     )
 
 
-@app.command("clarify-late-cancel")
 def clarify_late_cancel(
     conversation: Annotated[str, typer.Argument(help="Intercom conversation id or URL.")],
     supervised: Supervised = False,
@@ -211,7 +206,6 @@ def clarify_late_cancel(
     run_named_item(item, supervised=supervised, dry_run=dry_run, today=None, env_file=env_file)
 
 
-@app.command("refund-headway-client")
 def refund_headway_client(
     client_email: Annotated[str, typer.Argument(help="The client's email address.")],
     appointment: Annotated[

@@ -7,19 +7,28 @@ Flows never build URLs, never log in and never read site settings themselves.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from playwright.sync_api import Page, Response
 
 from pages.login import LoginPage
 from robot.errors import AuthError, TransientError
 from robot.logging import get_logger
-from robot.settings import SiteName, SiteSettings, env_var_name
-
-if TYPE_CHECKING:
-    from flows.worker import Worker
+from robot.settings import Settings, SiteName, SiteSettings, env_var_name
+from robot.tracing import ItemTracer
 
 _log = get_logger("flows.sites")
+
+
+class Tab(Protocol):
+    """What a gateway works through: a worker's tab, settings and tracer."""
+
+    name: str
+    page: Page
+    settings: Settings
+    tracer: ItemTracer
+    last_site: SiteName | None
+    """Set by the gateway on every visit: where a run of failures points."""
 
 
 class SiteGateway:
@@ -32,7 +41,7 @@ class SiteGateway:
     start_path: ClassVar[str] = "/"
     """The page a logged-in user lands on; the pre-flight opens it."""
 
-    def __init__(self, worker: Worker) -> None:
+    def __init__(self, worker: Tab) -> None:
         """Serve ``worker``'s tab with the settings of this gateway's site."""
         self._worker = worker
         self.settings: SiteSettings = worker.settings.site(self.site)

@@ -18,7 +18,8 @@ from pages.intercom import ConversationDetails
 from pages.ruh_platform import AppointmentDetails, InvoiceRow, PaymentRow
 from robot.errors import BusinessRuleError
 from robot.rules.cpt import cpt_for_minutes
-from robot.rules.note import AdminNote, parse_admin_note, render_admin_note
+from robot.rules.note import AdminNote, parse_admin_note
+from robot.rules.note_render import render_admin_note
 from robot.rules.plan import build_plan
 from robot.rules.timezones import zone_for
 from robot.rules.windows import within_headway_window

@@ -16,18 +16,17 @@ import itertools
 import re
 import secrets
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final, cast, overload
+from typing import Final
 
 from playwright.sync_api import Page
 
 from robot.audit.evidence import PageEvidence
 from robot.audit.files import private_dir, safe_name, write_private
-from robot.audit.ledger_views import ItemResult, view_from_result
-from robot.audit.model import RUN_MODES, ItemView, RunInfo, RunMode
+from robot.audit.model import ItemView, RunInfo
 from robot.audit.report import render_report
 from robot.audit.summary import render_summary
 from robot.logging import EVENTS_FILE
@@ -138,35 +137,11 @@ class RunFolder:
         """Write ``report.html`` (0600) and return its path."""
         return write_private(self.report_path, render_report(run, self._linked(items)))
 
-    @overload
-    def finish(self, run: RunInfo, items: Sequence[ItemView]) -> Path: ...
-
-    @overload
-    def finish(self, run: Iterable[ItemResult], *, mode: str) -> Path: ...
-
-    def finish(
-        self,
-        run: RunInfo | Iterable[ItemResult],
-        items: Sequence[ItemView] | None = None,
-        *,
-        mode: str | None = None,
-    ) -> Path:
-        """Write ``summary.json`` and ``report.html``; return the report's path.
-
-        ``finish(run_info, item_views)`` is the entry point. ``finish(results, mode=...)``
-        is kept for callers still on :class:`ItemResult`: it reports ids, states and
-        screenshots, without billing facts, times of the run or its exit code.
-        """
-        if isinstance(run, RunInfo):
-            if items is None:
-                raise TypeError("finish(run, items): the items are missing")
-            views = list(items)
-            info = run
-        else:
-            views = [view_from_result(self, result) for result in run]
-            info = self._legacy_run_info(views, mode or "")
-        self.write_summary(info, views)
-        return self.write_report(info, views)
+    def finish(self, run: RunInfo, items: Sequence[ItemView]) -> Path:
+        """Write ``summary.json`` and ``report.html``; return the report's path."""
+        views = list(items)
+        self.write_summary(run, views)
+        return self.write_report(run, views)
 
     def _linked(self, items: Sequence[ItemView]) -> list[ItemView]:
         """The items with every file path made relative to the run folder."""
@@ -185,29 +160,6 @@ class RunFolder:
 
     def _maybe_relative(self, path: str | None) -> str | None:
         return None if path is None else self.relative(path)
-
-    def _legacy_run_info(self, views: Sequence[ItemView], mode: str) -> RunInfo:
-        try:
-            started = datetime.strptime(self.run_id[:16], _RUN_ID_TIME).replace(tzinfo=UTC)
-        except ValueError:
-            started = datetime.now(UTC)
-        return RunInfo(
-            run_id=self.run_id,
-            mode=_mode(mode, views),
-            started_at=started,
-            ended_at=datetime.now(UTC),
-            ledger_location="not recorded by this caller",
-            exit_code=0,
-            exit_meaning="not recorded by this caller",
-        )
-
-
-def _mode(given: str, views: Sequence[ItemView]) -> RunMode:
-    if given in RUN_MODES:
-        return cast(RunMode, given)
-    # "report" (rebuilt later): a rehearsed step can only come from a dry run.
-    rehearsed = any(step.state == "would_commit" for view in views for step in view.steps)
-    return "dry_run" if rehearsed else "live"
 
 
 def _number(name: str) -> int:

@@ -7,6 +7,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from robot.audit import (
     ItemResult,
     PageEvidence,
     RunFolder,
+    RunInfo,
+    RunMode,
     collect_results,
     item_views,
     new_run_id,
+    view_from_result,
 )
 from robot.ledger import ItemStatus, SqliteLedger, StepState
 from robot.logging import configure_logging, get_logger
@@ -52,6 +56,21 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def finish(run: RunFolder, results: list[ItemResult], mode: RunMode) -> Path:
+    """The report of flat results (ids, states, screenshots) with no billing facts."""
+    now = datetime.now(UTC)
+    info = RunInfo(
+        run_id=run.run_id,
+        mode=mode,
+        started_at=now,
+        ended_at=now,
+        ledger_location="ledger.sqlite3",
+        exit_code=0,
+        exit_meaning="test",
+    )
+    return run.finish(info, [view_from_result(run, result) for result in results])
+
+
 def test_run_ids_sort_by_time_and_never_repeat() -> None:
     ids = [new_run_id() for _ in range(50)]
     assert len(set(ids)) == 50
@@ -67,7 +86,7 @@ def test_run_folder_is_owner_only_even_with_open_umask(tmp_path: Path, open_umas
     evidence = run.evidence(FakePage(), "intercom:conv-1")  # type: ignore[arg-type]
     shot = evidence.capture("participants-before")
     result = ItemResult("intercom:conv-1", "headway_billing", "done")
-    report = run.finish([result], mode="live")
+    report = finish(run, [result], "live")
     summary = run.summary_path
 
     assert mode(runs) == 0o700
@@ -121,7 +140,7 @@ def test_summary_lists_items_with_screenshots_in_order(tmp_path: Path) -> None:
         ),
         ItemResult("conv-2", "headway_billing", "needs_review", "CPT 90837 vs 40 min"),
     ]
-    run.finish(results, mode="live")
+    finish(run, results, "live")
     data = json.loads(run.summary_path.read_text())
     assert data["counts"] == {"failed": 1, "needs_review": 1}
     first = data["items"][0]
@@ -154,7 +173,7 @@ def test_report_shows_outcome_reason_and_screenshots_in_order(tmp_path: Path) ->
             "duration 53 != billed 45 for jane@example.com <script>",
         ),
     ]
-    html = run.finish(results, mode="dry_run").read_text()
+    html = finish(run, results, "dry_run").read_text()
     assert html.index("01-charge-before.jpg") < html.index("02-charge-after.jpg")
     assert '<img src="intercom_conv-1/01-charge-before.jpg"' in html
     assert "Needs review" in html
