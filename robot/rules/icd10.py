@@ -80,9 +80,9 @@ def icd10_status(code: str) -> Icd10Status:
     # Chapters ("5") and blocks ("F40-F48") are in the code set too, but never codes, so
     # the index holds neither and they come out unknown.
     index = _code_index()
-    if normal in index.billable:
+    if index.is_billable(normal):
         return Icd10Status.BILLABLE
-    if normal in index.headings:
+    if index.is_heading(normal):
         return Icd10Status.HEADING
     return Icd10Status.UNKNOWN
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from robot.rules import icd10_index
 from robot.rules.icd10 import Icd10Status, icd10_status, normalise_icd10
@@ -63,9 +65,9 @@ def old_icd10_status(package: ModuleType, written: str) -> Icd10Status:
 
 
 def index_status(index: CodeIndex, normal: str) -> Icd10Status:
-    if normal in index.billable:
+    if index.is_billable(normal):
         return Icd10Status.BILLABLE
-    if normal in index.headings:
+    if index.is_heading(normal):
         return Icd10Status.HEADING
     return Icd10Status.UNKNOWN
 
@@ -94,9 +96,9 @@ def test_index_agrees_with_the_package_on_every_item_it_has(
     ]
     assert disagreements == []
     # Every item was asked about, and chapters and blocks are in neither set.
-    assert len(built.billable) + len(built.headings) == len(
-        {code for code in items if package.is_category_or_subcategory(code)}
-    )
+    billable, headings = built.billable_codes(), built.heading_codes()
+    assert billable.isdisjoint(headings)
+    assert billable | headings == {c for c in items if package.is_category_or_subcategory(c)}
 
 
 def test_index_knows_nothing_the_package_does_not(
@@ -104,7 +106,7 @@ def test_index_knows_nothing_the_package_does_not(
 ) -> None:
     built, _ = built_and_reloaded
     shapes = random_code_shapes(20_000, seed=14)
-    near_misses = [f"{code}9" for code in sorted(built.billable)[::50] if len(code) < 8]
+    near_misses = [f"{code}9" for code in sorted(built.billable_codes())[::50] if len(code) < 8]
     chapters_and_blocks = [
         code for code in package.get_all_codes() if not package.is_category_or_subcategory(code)
     ]
@@ -133,9 +135,60 @@ def test_icd10_status_agrees_with_the_package_under_f_and_on_a_sample_elsewhere(
 
 # ---- The cache, with a small stand-in index so these run in milliseconds ------------------
 
-SMALL = CodeIndex(
-    billable=frozenset({"F41.1", "F43.81", "F43.89"}), headings=frozenset({"F41", "F43.8"})
+SMALL = CodeIndex.from_codes(billable=["F41.1", "F43.81", "F43.89"], headings=["F41", "F43.8"])
+
+
+@pytest.mark.parametrize(
+    ("code", "billable", "heading"),
+    [
+        ("F41.1", True, False),
+        ("F43.89", True, False),
+        ("F41", False, True),
+        ("F43.8", False, True),
+        ("F43", False, False),
+        ("F41.", False, False),
+        ("43.81", False, False),  # the tail of a code is not a code
+        ("F4", False, False),  # nor is its head
+        ("F41.1 F43.81", False, False),  # two codes are not one
+        (" F41.1", False, False),
+        ("", False, False),
+        (" ", False, False),
+        ("F41.1\u00e9", False, False),
+    ],
 )
+def test_look_up_matches_whole_codes_only(code: str, billable: bool, heading: bool) -> None:
+    assert (SMALL.is_billable(code), SMALL.is_heading(code)) == (billable, heading)
+
+
+TOKENS = st.text(alphabet="ABF.0123456789X", min_size=1, max_size=6)
+
+
+@given(codes=st.sets(TOKENS, min_size=1, max_size=40), probes=st.lists(TOKENS, max_size=20))
+def test_binary_search_agrees_with_set_membership(codes: set[str], probes: list[str]) -> None:
+    index = CodeIndex.from_codes(billable=codes, headings=["F41"])
+    # Every code, every prefix and extension of one, and unrelated probes.
+    asked = set(probes) | codes | {c[:-1] for c in codes if len(c) > 1} | {c + "0" for c in codes}
+    for code in asked:
+        assert index.is_billable(code) is (code in codes), code
+
+
+@pytest.mark.parametrize("bad", ["", "F41 1", "F41\t1", "F41.1\u00e9"])
+def test_index_refuses_what_it_could_not_store(bad: str) -> None:
+    with pytest.raises(ValueError, match="not a code"):
+        CodeIndex.from_codes(billable=[bad], headings=["F41"])
+
+
+@pytest.mark.parametrize(
+    "line", [b"F41.1", b" F41.1", b"F41.1 ", b"  F41.1 ", b" F41.1  F43.8 ", b" ", b" F41\t1 "]
+)
+def test_index_refuses_lines_its_search_cannot_walk(line: bytes) -> None:
+    with pytest.raises(ValueError, match="index line"):
+        CodeIndex(billable_line=line, heading_line=b" F41 ")
+
+
+def test_index_gives_its_codes_back() -> None:
+    assert SMALL.billable_codes() == {"F41.1", "F43.81", "F43.89"}
+    assert SMALL.heading_codes() == {"F41", "F43.8"}
 
 
 class CountingBuild:
@@ -163,7 +216,9 @@ def test_first_load_builds_and_saves_and_the_next_reads_the_file(tmp_path: Path)
 
 
 def test_saved_file_is_the_same_bytes_for_the_same_index() -> None:
-    rebuilt = CodeIndex(billable=frozenset(sorted(SMALL.billable, reverse=True)), headings=SMALL.headings)
+    rebuilt = CodeIndex.from_codes(
+        billable=sorted(SMALL.billable_codes(), reverse=True), headings=SMALL.heading_codes()
+    )
     assert serialise_index(rebuilt, "1.0") == serialise_index(SMALL, "1.0")
     assert parse_index(serialise_index(SMALL, "1.0"), "1.0") == SMALL
 
@@ -188,7 +243,8 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "binary junk": lambda good: os.urandom(len(good)),
     "another version's file": lambda good: serialise_index(SMALL, "0.9"),
     "not ascii": lambda good: crafted("F41.1 F41\u00e9\nF41\n".encode()),
-    "a code in both sets": lambda good: crafted(b"F41.1 F41\nF41\n"),
+    "two spaces": lambda good: crafted(b"F41.1  F43.81\nF41\n"),
+    "a control character": lambda good: crafted(b"F41.1\tF43.81\nF41\n"),
     "no headings": lambda good: crafted(b"F41.1\n\n"),
     "an extra line": lambda good: crafted(b"F41.1\nF41\nF99\n"),
 }
@@ -216,7 +272,7 @@ def test_cache_path_that_is_a_folder_is_worked_around_in_memory(tmp_path: Path) 
 
 def test_version_change_rebuilds_and_keeps_each_versions_file(tmp_path: Path) -> None:
     old_build, new_build = CountingBuild(), CountingBuild(
-        CodeIndex(billable=frozenset({"F41.1"}), headings=frozenset({"F41"}))
+        CodeIndex.from_codes(billable=["F41.1"], headings=["F41"])
     )
     load_code_index(tmp_path, "1.5.0", old_build)
     assert load_code_index(tmp_path, "1.6.0", new_build) == new_build.index
@@ -235,7 +291,7 @@ def read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         raise PermissionError(13, "Permission denied", str(folder))
 
     folder.chmod(0o555)
-    monkeypatch.setattr(icd10_index.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
     yield folder
     folder.chmod(0o755)
 
