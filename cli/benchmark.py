@@ -1,54 +1,127 @@
-"""Throughput benchmark: N plain billing requests, billed with 1, 2, ... workers.
+"""The robot's cost per request, measured (``make bench``): a benchmark, not a test.
 
-``python -m cli.benchmark [N] [WORKERS...]`` (``make bench``) serves a generated
-practice of N requests on the mock sites, runs the live batch once per worker count
-(each on a freshly seeded practice and a fresh ledger) and prints seconds and items per
-minute. A measurement, not a test: its numbers depend on the machine.
+``python -m cli.benchmark [--scenario S ...] [--workers N ...] [--repeats R]`` serves each
+scenario on the mock sites in this process and runs ``billing-robot batch`` against it as
+a child process, once per worker count and repeat, each time on a freshly seeded practice
+and a fresh ledger. Per request it prints wall seconds, CPU seconds (the robot's whole
+process tree: Python, Playwright's driver and Chromium; the mock sites are not in it),
+documents loaded, fetch/XHR calls and screenshot bytes, as min / median / max over the
+repeats, and the throughput gain of each worker count over one worker.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
-from flows.run import run_batch
-from robot.ledger import ItemStatus
-from robot.settings import load_settings
+from robot.settings import settings_env_lines
 
 
-def measure(count: int, workers: int, folder: Path) -> tuple[float, int]:
-    """Bill ``count`` generated requests with ``workers``; return (seconds, items done)."""
-    with MockSites.start(f"generated:{count}") as sites:
-        settings = load_settings(
-            env_file=None,
-            **mock_site_overrides(sites),
-            workers=workers,
-            runs_dir=folder / "runs",
-            ledger_path=folder / f"ledger-{workers}.sqlite3",
+@dataclass(frozen=True)
+class Sample:
+    """One run of the batch: totals, and how many requests it handled."""
+
+    requests: int
+    wall_s: float
+    cpu_s: float
+    documents: int
+    fetches: int
+    screenshot_bytes: int
+
+    def per_request(self) -> dict[str, float]:
+        """Each figure divided by the requests handled."""
+        n = max(self.requests, 1)
+        return {
+            "wall s": self.wall_s / n,
+            "CPU s": self.cpu_s / n,
+            "documents": self.documents / n,
+            "fetches": self.fetches / n,
+            "screenshot KB": self.screenshot_bytes / n / 1024,
+        }
+
+
+def measure(scenario: str, workers: int, folder: Path) -> Sample:
+    """Serve ``scenario`` and bill it with ``workers`` in a child process; measure that."""
+    runs = folder / "runs"
+    with MockSites.start(scenario) as sites:
+        today = sites.world.state.practice.today.isoformat()
+        lines = settings_env_lines(
+            mock_site_overrides(sites),
+            extra=[
+                ("runs_dir", str(runs)),
+                ("ledger_path", str(folder / "ledger.sqlite3")),
+                ("workers", str(workers)),
+                ("retry_initial_wait_s", "0.2"),
+                ("retry_max_wait_s", "2"),
+            ],
         )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_ROBOT_")}
+        for line in lines:
+            name, _, value = line.partition("=")
+            env[name] = value.strip('"')
         started = time.perf_counter()
-        summary = run_batch(settings, today=sites.world.state.practice.today)
-        elapsed = time.perf_counter() - started
-    return elapsed, summary.count(ItemStatus.DONE)
+        robot = subprocess.Popen(
+            [sys.executable, "-m", "cli", "batch", "--today", today],
+            env=env,
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # wait4 gives the CPU of the child and of every descendant it waited for:
+        # Playwright's driver and the browser it started.
+        _, _, usage = os.wait4(robot.pid, 0)
+        wall = time.perf_counter() - started
+    documents = fetches = requests = 0
+    for events in runs.glob("*/events.jsonl"):
+        for line in events.read_text("utf-8").splitlines():
+            event = json.loads(line)
+            if event.get("event") == "item_finished":
+                requests += 1
+                documents += int(event.get("documents", 0))
+                fetches += int(event.get("fetches", 0))
+    shots = sum(p.stat().st_size for p in runs.rglob("*") if p.suffix in (".jpg", ".png"))
+    return Sample(requests, wall, usage.ru_utime + usage.ru_stime, documents, fetches, shots)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):7.2f} {statistics.median(values):7.2f} {max(values):7.2f}"
 
 
 def main(argv: list[str]) -> None:
-    """Run the benchmark and print one line per worker count."""
-    count = int(argv[0]) if argv else 8
-    worker_counts = [int(arg) for arg in argv[1:]] or [1, 2]
-    with tempfile.TemporaryDirectory() as folder:
+    """Run the benchmark and print one block per scenario and worker count."""
+    parser = argparse.ArgumentParser(prog="python -m cli.benchmark")
+    parser.add_argument("--scenario", action="append", help="demo, small or generated:N")
+    parser.add_argument("--workers", action="append", type=int)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    scenarios = args.scenario or ["demo", "generated:8"]
+    worker_counts = args.workers or [1, 2]
+    print("per request: min / median / max over the repeats", flush=True)
+    for scenario in scenarios:
+        rates: dict[int, float] = {}
         for workers in worker_counts:
-            elapsed, done = measure(count, workers, Path(folder))
-            rate = done / elapsed * 60
-            print(
-                f"{count} requests, {workers} worker(s): {elapsed:.1f} s, "
-                f"{done} done, {rate:.1f} items/min",
-                flush=True,
-            )
+            samples = []
+            for _ in range(args.repeats):
+                with tempfile.TemporaryDirectory() as folder:
+                    samples.append(measure(scenario, workers, Path(folder)))
+            per = [sample.per_request() for sample in samples]
+            rates[workers] = statistics.median(s.requests / s.wall_s for s in samples)
+            print(f"\n{scenario}, {workers} worker(s), {samples[0].requests} requests:")
+            for key in per[0]:
+                print(f"  {key:14} {_spread([p[key] for p in per])}", flush=True)
+        for workers, rate in rates.items():
+            if workers != 1 and 1 in rates:
+                print(f"{scenario}: {workers} workers = {rate / rates[1]:.2f}x one worker")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ def work_item(
     """Work ``item`` (claimed by this worker) to its final status and record it."""
     log = _log.bind(item_id=item.id, worker=worker.name)
     log.info("item_started", kind=item.kind)
+    worker.take_loads()
     progress = ItemProgress()
     worker.tracer.start_item(worker.run.item_dir(item.id))
     try:
@@ -55,7 +56,9 @@ def work_item(
     if outcome.facts:
         worker.ledger.record_facts(item.id, dict(outcome.facts))
     worker.ledger.finish(item.id, outcome.status, outcome.reason)
-    log.info("item_finished", status=outcome.status.value, step=progress.current)
+    log.info(
+        "item_finished", status=outcome.status.value, step=progress.current, **worker.take_loads()
+    )
     return outcome
 
 

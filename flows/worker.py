@@ -10,12 +10,13 @@ last week's batch decides exactly as that batch did).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, Request
 
 from flows.sites import (
     HeadwayGateway,
@@ -53,10 +54,14 @@ class Worker:
     sheet: ProgramsSheetGateway = field(init=False)
     last_site: SiteName | None = field(init=False, default=None)
     """The site the tab went to last: where a run of failures points."""
+    loads: Counter[str] = field(init=False, default_factory=Counter)
+    """Documents and fetch/XHR calls the tab made since the last ``take_loads``."""
 
     def __post_init__(self) -> None:
         """Open the tab, arm the tracer and the popup handler, and build the gateways."""
         self.page = self.context.new_page()
+        # What each item costs in page loads (the benchmark and the log read it).
+        self.page.on("request", self._count_load)
         # The popup can cover any page right after a login: Playwright dismisses it
         # whenever it stands in the way of an action, wherever the flow is.
         handle_whats_new(self.page)
@@ -117,6 +122,19 @@ class Worker:
             return unit()
 
         return run_with_retry(attempt, policy_from_settings(self.settings, operation=operation))
+
+    def take_loads(self) -> dict[str, int]:
+        """The documents and fetches counted since the last call, and start again."""
+        counted = {"documents": self.loads["document"], "fetches": self.loads["fetch"]}
+        self.loads.clear()
+        return counted
+
+    def _count_load(self, request: Request) -> None:
+        kind = request.resource_type
+        if kind == "document" and request.frame == self.page.main_frame:
+            self.loads["document"] += 1
+        elif kind in ("xhr", "fetch"):
+            self.loads["fetch"] += 1
 
     def _credentials(self) -> list[str]:
         # What a kept trace must never show: every configured login.
