@@ -13,8 +13,6 @@ MIN_BILLABLE_MINUTES = 16
 # Lowest minute count of each band, highest first.
 _BANDS: tuple[tuple[int, str], ...] = ((53, "90837"), (38, "90834"), (16, "90832"))
 
-PSYCHOTHERAPY_CODES: frozenset[str] = frozenset(code for _, code in _BANDS)
-
 
 def cpt_for_minutes(minutes: int) -> str | None:
     """Return the psychotherapy CPT code for ``minutes`` face to face, or None under 16."""
