@@ -13,6 +13,7 @@ __all__ = [
     "BillingRobotError",
     "BusinessRuleError",
     "ConfigError",
+    "ControlNotFound",
     "StopRequested",
     "TransientError",
 ]
@@ -45,6 +46,24 @@ class TransientError(BillingRobotError):
     policy (:mod:`robot.retry`) replays the unit from a known URL; after the last attempt
     the item is marked *failed* and a later run may try it again.
     """
+
+
+class ControlNotFound(BillingRobotError):  # noqa: N818 - names a fact about a page, like StopRequested
+    """A control or option the robot needs is not on a page that has finished loading.
+
+    Raised by a page object as soon as the list, menu or search result has loaded without
+    it ("Intercom has no macro named 'Failed Payment - Late Cancellation Fee' on the Insert
+    macro dialog"), or when more than one option matches a name that must be exact: once
+    the page has settled, absence is a fact, not a reason to wait out a timeout. Whether
+    that sends the item to review (a macro renamed) or is retried is the flow's decision.
+    """
+
+    def __init__(self, site: str, page: str, control: str) -> None:
+        """``site`` ("Intercom"), ``page`` ("Insert macro dialog"), ``control`` (what)."""
+        super().__init__(f"{site} has no {control} on the {page}")
+        self.site = site
+        self.page = page
+        self.control = control
 
 
 class AuthError(BillingRobotError):
