@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 BROWSER_READY := $(VENV)/.browser-ready
+DB_READY := $(VENV)/.db-ready
 PYTEST_WORKERS ?= 2
 
 .PHONY: demo test test-all lint typecheck unit setup browser clean bench
@@ -23,17 +24,18 @@ test-all: setup lint typecheck
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(INSTALLED)
-	$(PY) -m mypy --strict robot pages flows
+	$(PY) -m mypy --strict robot pages flows cli
 
 unit: $(INSTALLED)
 	$(PY) -m pytest -q tests/unit
 
 bench: setup
-	$(PY) -m flows.benchmark
+	$(PY) -m cli.benchmark
 
-setup: $(INSTALLED) $(BROWSER_READY)
+setup: $(INSTALLED) $(BROWSER_READY) $(DB_READY)
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +47,11 @@ $(INSTALLED): pyproject.toml
 # Chromium (installing Debian's `chromium` with apt-get when running as root).
 $(BROWSER_READY): $(INSTALLED)
 	$(PY) -m robot.browser_setup
+	touch $@
+
+# PostgreSQL's programs for the ledger tests' throwaway server (apt-get as root if missing).
+$(DB_READY): $(INSTALLED)
+	$(PY) -m robot.db_setup
 	touch $@
 
 clean:

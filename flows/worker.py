@@ -1,34 +1,38 @@
-"""One worker: a browser context with one tab, logged in once per site, and its tools.
+"""One worker: a browser context with one tab, its site gateways, and the run's tools.
 
 A batch runs several workers, each on its own thread with its own context; a supervised
-run has one. Everything a flow needs to act safely hangs off the worker: the tab, the
-site URLs and logins, the commit gate, the run folder for evidence, the retry policy and
-"today" (passed in, never read from a clock inside a flow, so a rehearsal of last week's
-batch decides exactly as that batch did).
+run has one. Everything a process needs to act safely hangs off the worker: the site
+gateways (``worker.intercom``, ``worker.headway``, ``worker.ruh``, ``worker.sheet``),
+the commit gate and ledger, the run folder for evidence, the retry policy, the item
+tracer, and "today" (passed in, never read from a clock inside a flow, so a rehearsal of
+last week's batch decides exactly as that batch did).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 from playwright.sync_api import BrowserContext, Page
 
+from flows.sites import (
+    HeadwayGateway,
+    IntercomGateway,
+    ProgramsSheetGateway,
+    RuhPlatformGateway,
+    SiteGateway,
+)
 from pages.intercom.popup import handle_whats_new
-from pages.login import LoginPage
 from robot.audit import RunFolder
-from robot.browser import BrowserRuntime, SessionStore, ensure_logged_in
-from robot.errors import AuthError
 from robot.gate import CommitGate, Evidence
-from robot.logging import get_logger
+from robot.ledger import Ledger
 from robot.retry import policy_from_settings, run_with_retry
-from robot.settings import Settings, SiteName
+from robot.settings import SITE_NAMES, Settings, SiteName
+from robot.tracing import ItemTracer
 
 T = TypeVar("T")
-
-_log = get_logger("flows.worker")
 
 
 @dataclass
@@ -41,58 +45,71 @@ class Worker:
     gate: CommitGate
     run: RunFolder
     today: date
-    store: SessionStore | None = None
-    runtime: BrowserRuntime | None = None
-    """The runtime that opened ``context`` (it keeps a failed item's trace)."""
     page: Page = field(init=False)
+    tracer: ItemTracer = field(init=False)
+    intercom: IntercomGateway = field(init=False)
+    headway: HeadwayGateway = field(init=False)
+    ruh: RuhPlatformGateway = field(init=False)
+    sheet: ProgramsSheetGateway = field(init=False)
+    last_site: SiteName | None = field(init=False, default=None)
+    """The site the tab went to last: where a run of failures points."""
 
     def __post_init__(self) -> None:
-        """Open the worker's tab and arm the handler for Intercom's "What's new" popup."""
+        """Open the tab, arm the tracer and the popup handler, and build the gateways."""
         self.page = self.context.new_page()
         # The popup can cover any page right after a login: Playwright dismisses it
         # whenever it stands in the way of an action, wherever the flow is.
         handle_whats_new(self.page)
+        self.tracer = ItemTracer(self.context, self._credentials)
+        configured = [site for site in SITE_NAMES if getattr(self.settings, site) is not None]
+        # A gateway exists for each configured site; a process that needs one that is not
+        # configured was refused at start-up (run plan), before any click.
+        if "intercom" in configured:
+            self.intercom = IntercomGateway(self)
+        if "headway" in configured:
+            self.headway = HeadwayGateway(self)
+        if "ruh_platform" in configured:
+            self.ruh = RuhPlatformGateway(self)
+        if "programs_sheet" in configured:
+            self.sheet = ProgramsSheetGateway(self)
 
-    def url(self, site: SiteName, path: str = "/") -> str:
-        """The absolute URL of ``path`` on ``site``."""
-        return self.settings.site(site).url(path)
+    @property
+    def ledger(self) -> Ledger:
+        """The run's ledger."""
+        return self.gate.ledger
 
-    def open(self, site: SiteName, path: str = "/") -> Page:
-        """Go to ``path`` on ``site``, logging in first if the site asks (once per worker)."""
-        self.page.goto(self.url(site, path))
-        self.ensure_logged_in(site)
-        return self.page
+    def gateway(self, site: SiteName) -> SiteGateway:
+        """The gateway of ``site``."""
+        gateways: dict[SiteName, SiteGateway] = {
+            "intercom": self.intercom,
+            "headway": self.headway,
+            "ruh_platform": self.ruh,
+            "programs_sheet": self.sheet,
+        }
+        return gateways[site]
 
-    def ensure_logged_in(self, site: SiteName) -> bool:
-        """Log in if the tab shows ``site``'s login page (e.g. after a session expired)."""
-        base_url = self.settings.site(site).base_url
-        return ensure_logged_in(
-            self.page,
-            site,
-            is_login_page=lambda page: LoginPage(page, base_url).is_showing(),
-            login=lambda page, name: self._log_in(page, site),
-            after_login=self._save_session,
-        )
+    def last_site_title(self) -> str:
+        """The name of the site the tab went to last ("a site" before any)."""
+        return self.gateway(self.last_site).title if self.last_site else "a site"
 
-    def _log_in(self, page: Page, site: SiteName) -> None:
-        credentials = self.settings.site(site)
-        result = LoginPage(page, credentials.base_url).log_in(
-            credentials.username, credentials.password.get_secret_value()
-        )
-        if not result.ok:
-            # Never retried: a rejected password stays rejected, and retrying may lock
-            # the account.
-            raise AuthError(f"{site} rejected the robot's login: {result.message}")
-        _log.info("logged_in", site=site, worker=self.name)
-
-    def _save_session(self) -> None:
-        if self.store is not None:
-            self.store.save(self.context, self.name)
+    def preflight(self, sites: Iterable[SiteName]) -> None:
+        """Log in to every site the run will use (read-only) before anything is clicked."""
+        for site in sites:
+            self.gateway(site).check_login()
 
     def evidence(self, item_id: str) -> Evidence:
         """Screenshots of this worker's tab into ``item_id``'s folder."""
         return self.run.evidence(self.page, item_id)
 
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
-        """Run one unit of work under the retry policy; it must start from a known URL."""
+        """Run one unit of work under the retry policy; it must start from a known page."""
         return run_with_retry(unit, policy_from_settings(self.settings, operation=operation))
+
+    def _credentials(self) -> list[str]:
+        # What a kept trace must never show: every configured login.
+        values: list[str] = []
+        for site in SITE_NAMES:
+            configured = getattr(self.settings, site)
+            if configured is not None:
+                values += [configured.username, configured.password.get_secret_value()]
+        return values

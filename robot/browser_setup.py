@@ -16,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from robot.browser import load_playwright_config
+from robot import browser_options
+from robot.errors import ConfigError
+from robot.settings import load_settings
 
 __all__ = ["main", "setup_browser"]
 
@@ -70,14 +72,16 @@ def _version(executable: Path) -> str:
 
 
 def _configured() -> Path | None:
-    value = os.environ.get("BILLING_ROBOT_BROWSER_EXECUTABLE")
-    return Path(value) if value else None
+    # The same setting the robot reads (environment or .env), not a second source.
+    try:
+        return load_settings().browser_executable
+    except ConfigError:
+        return None
 
 
 def setup_browser(*, try_download: bool = True, allow_apt: bool = True) -> Path | None:
     """Find or install a browser; return its path, or None when there is none."""
-    config = load_playwright_config()
-    bundled = config.playwright_chromium_path()
+    bundled = browser_options.playwright_chromium_path()
     if bundled is not None and bundled.is_file():
         _say(f"Playwright's Chromium is installed: {bundled}")
         return bundled
@@ -90,7 +94,7 @@ def setup_browser(*, try_download: bool = True, allow_apt: bool = True) -> Path 
             return bundled
         _say("Playwright's Chromium could not be downloaded; looking for a system browser")
 
-    found = config.find_browser_executable(_configured())
+    found = browser_options.find_browser_executable(_configured())
     if found is not None:
         return found
 
@@ -103,7 +107,7 @@ def setup_browser(*, try_download: bool = True, allow_apt: bool = True) -> Path 
             APT_TIMEOUT_S,
             env,
         ):
-            return config.find_browser_executable(_configured())
+            return browser_options.find_browser_executable(_configured())
     return None
 
 
@@ -112,10 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     found = setup_browser(try_download="--no-download" not in args)
     if found is None:
-        _say("ERROR: " + load_playwright_config().BROWSER_MISSING_HELP)
+        _say("ERROR: " + browser_options.BROWSER_MISSING_HELP)
         return 1
     _say(f"using {found} ({_version(found)})")
-    bundled = load_playwright_config().playwright_chromium_path()
+    bundled = browser_options.playwright_chromium_path()
     if bundled is None or Path(found) != bundled:
         _say(
             "the robot and the tests discover this browser by themselves; to pin it, set "

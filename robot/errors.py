@@ -48,19 +48,18 @@ class TransientError(BillingRobotError):
     """
 
 
-class ControlNotFound(BillingRobotError):  # noqa: N818 - names a fact about a page, like StopRequested
-    """A control or option the robot needs is not on a page that has finished loading.
+class ControlNotFound(BillingRobotError):  # noqa: N818 - a finding, named for what it says
+    """A page lacks a control or option the procedure names: the site changed, not the data.
 
-    Raised by a page object as soon as the list, menu or search result has loaded without
-    it ("Intercom has no macro named 'Failed Payment - Late Cancellation Fee' on the Insert
-    macro dialog"), or when more than one option matches a name that must be exact: once
-    the page has settled, absence is a fact, not a reason to wait out a timeout. Whether
-    that sends the item to review (a macro renamed) or is retried is the flow's decision.
+    Raised by a page object once the part of the page that should hold it has loaded, so
+    absence is a fact, not a slow load: e.g. "Intercom has no macro named 'Failed Payment
+    - Late Cancellation Fee'". Never retried (it will still be missing); the item fails
+    with this message and a screenshot, and a person fixes the name or the site.
     """
 
     def __init__(self, site: str, page: str, control: str) -> None:
-        """``site`` ("Intercom"), ``page`` ("Insert macro dialog"), ``control`` (what)."""
-        super().__init__(f"{site} has no {control} on the {page}")
+        """Name the ``site``, the ``page`` (or dialog) and the missing ``control``."""
+        super().__init__(f"{site} has no {control} ({page})")
         self.site = site
         self.page = page
         self.control = control

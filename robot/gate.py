@@ -2,24 +2,28 @@
 
 Every click that changes something outside the robot (participants, a form submit, an
 attribute, closing a conversation, confirming a Headway session, saving or charging an
-invoice, a refund, a macro, a sheet entry) is wrapped in :meth:`CommitGate.commit`, which:
+invoice, a refund, a macro, a sheet entry) reaches the site through
+:meth:`CommitGate.commit`, called by one caller only: the step engine
+(:mod:`robot.engine`), which has just looked at the site and found the change absent.
+The gate then:
 
 1. skips the step if the ledger says it is done (``ALREADY_DONE``);
-2. if the ledger shows an *intent* without *done* (a crash or a lost response after the
-   click), asks the target site (``already_done``) before anything else, and records done
-   without clicking if the site has it (``FOUND_DONE``);
-3. in a dry run screenshots the filled form, records *would commit* (``WOULD_COMMIT``);
-4. in supervised mode shows the operator the step and the screenshot: yes / skip / stop;
-5. otherwise records *intent*, clicks, verifies on the page, screenshots the result and
-   records *done* (``COMMITTED``). A failed verification raises
-   :class:`~robot.errors.TransientError` and leaves the intent, so the retry goes through
-   step 2.
+2. in a dry run screenshots the filled form, records *would commit* (``WOULD_COMMIT``);
+3. in supervised mode shows the operator the step, its values and the screenshot, and
+   waits for yes / skip / stop;
+4. otherwise records *intent* (durably, before the click), clicks, verifies on the page,
+   screenshots the result and records *done* (``COMMITTED``). A failed verification
+   raises :class:`~robot.errors.TransientError` and leaves the intent: the retry looks
+   at the site again before anything is clicked.
+
+The structured log gets ids, step names and outcomes only: the values an operator is
+shown (addresses, codes, amounts) never reach it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -61,18 +65,20 @@ class GateMode(StrEnum):
 
 
 class Outcome(StrEnum):
-    """What :meth:`CommitGate.commit` did."""
+    """What happened to one step."""
 
     COMMITTED = "committed"
     """Clicked and verified just now."""
     ALREADY_DONE = "already_done"
     """The ledger said done: nothing asked, nothing clicked."""
     FOUND_DONE = "found_done"
-    """An earlier click had landed (found on the site): recorded done, nothing clicked."""
+    """The site already showed it (an earlier run, a lost answer, a person): recorded done."""
     WOULD_COMMIT = "would_commit"
     """Dry run: the filled form was screenshotted, nothing clicked."""
     SKIPPED = "skipped"
     """The operator said skip: nothing clicked."""
+    NOT_APPLICABLE = "not_applicable"
+    """The step does not apply to this item (e.g. no failed charge to chase)."""
 
     @property
     def is_done(self) -> bool:
@@ -84,7 +90,7 @@ class Evidence(Protocol):
     """Takes numbered screenshots into a work item's folder (see ``robot.audit``)."""
 
     def capture(self, label: str) -> Path:
-        """Screenshot the current page, save it as ``NN-<label>.png``, return its path."""
+        """Screenshot the current page, save it as ``NN-<label>.<ext>``, return its path."""
 
 
 class CommitGate:
@@ -98,16 +104,21 @@ class CommitGate:
         self.mode = mode
         self.operator = operator
 
+    def is_done(self, item_id: str, step: str) -> bool:
+        """True when the ledger already records ``step`` of ``item_id`` as done."""
+        return self.ledger.step_state(item_id, step) is StepState.DONE
+
     def record_found(self, item_id: str, step: str, evidence: Evidence) -> Outcome:
         """Record ``step`` as done because the site already shows it; click nothing.
 
         The other half of "never twice": a change a person made, or whose answer an
         earlier run lost, is recorded with a screenshot of the proof.
         """
-        if self.ledger.step_state(item_id, step) is StepState.DONE:
+        _check_name(step)
+        if self.is_done(item_id, step):
             return Outcome.ALREADY_DONE
         proof = evidence.capture(f"{step}-found-done")
-        self.ledger.record_step(item_id, step, StepState.DONE, proof)
+        self.ledger.record_step(item_id, step, StepState.DONE, proof, found=True)
         _log.info("step_found_done", item_id=item_id, step=step, mode=self.mode.value)
         return Outcome.FOUND_DONE
 
@@ -116,57 +127,39 @@ class CommitGate:
         item_id: str,
         step: str,
         *,
-        summary: Mapping[str, object],
+        request: ConfirmRequest,
         evidence: Evidence,
         act: Callable[[], object],
         verify: Callable[[], bool],
-        already_done: Callable[[], bool],
     ) -> Outcome:
         """Run one irreversible step of ``item_id`` (see the module docstring).
 
-        ``summary`` shows the operator what will change (ids, codes, dates, amounts —
-        never names). ``act`` performs the click (its return value, e.g. the next page
-        object, is ignored); ``verify`` reads the page or site after it; ``already_done``
-        checks the target system for an earlier, unrecorded success.
-        Raises :class:`StopRequested` when the operator says stop, and
-        :class:`TransientError` when the click could not be verified.
+        The caller has looked at the site and found the change absent. ``request`` is what
+        the operator is shown; ``act`` performs the click (its return value is ignored);
+        ``verify`` reads the page after it. Raises :class:`StopRequested` when the
+        operator says stop, and :class:`TransientError` when the click is unverified.
         """
-        if not _STEP_NAME.match(step):
-            raise ValueError(f"step name {step!r} must match {_STEP_NAME.pattern}")
+        _check_name(step)
         log = _log.bind(item_id=item_id, step=step, mode=self.mode.value)
-        state = self.ledger.step_state(item_id, step)
-
-        if state is StepState.DONE:
+        if self.is_done(item_id, step):
             log.info("commit_skipped", outcome=Outcome.ALREADY_DONE.value)
             return Outcome.ALREADY_DONE
-
-        if state is StepState.INTENT:
-            # The click may have landed without us seeing it: the site decides, never a
-            # blind second click (that would bill, charge or refund twice).
-            if already_done():
-                after = evidence.capture(f"{step}-found-done")
-                self.ledger.record_step(item_id, step, StepState.DONE, after)
-                log.info("commit_found_done", outcome=Outcome.FOUND_DONE.value)
-                return Outcome.FOUND_DONE
-            log.info("commit_intent_not_found")
 
         if self.mode is GateMode.DRY_RUN:
             shot = evidence.capture(f"{step}-would-commit")
             # record_step keeps an existing intent: a rehearsal must not erase that warning.
             self.ledger.record_step(item_id, step, StepState.WOULD_COMMIT, shot)
-            log.info("commit_rehearsed", outcome=Outcome.WOULD_COMMIT.value, **_safe(summary))
+            log.info("commit_rehearsed", outcome=Outcome.WOULD_COMMIT.value)
             return Outcome.WOULD_COMMIT
 
         before = evidence.capture(f"{step}-before")
 
         if self.mode is GateMode.SUPERVISED:
             assert self.operator is not None  # checked in __init__
-            decision = self.operator.confirm(
-                ConfirmRequest(item_id=item_id, step=step, summary=summary, screenshot=before)
-            )
+            decision = self.operator.confirm(request.with_screenshot(before))
             log.info("operator_decided", decision=decision.value)
             if decision is Decision.STOP:
-                raise StopRequested(f"operator stopped the run at {item_id} / {step}")
+                raise StopRequested(f"the operator stopped the run at {item_id} / {step}")
             if decision is Decision.SKIP:
                 self.ledger.record_step(item_id, step, StepState.SKIPPED, before)
                 return Outcome.SKIPPED
@@ -176,16 +169,13 @@ class CommitGate:
         act()
         if not verify():
             log.warning("commit_unverified")
-            raise TransientError(f"{item_id} / {step}: the result could not be verified")
+            raise TransientError(f"{step}: the result could not be seen on the site")
         after = evidence.capture(f"{step}-after")
         self.ledger.record_step(item_id, step, StepState.DONE, after)
-        log.info("committed", outcome=Outcome.COMMITTED.value, **_safe(summary))
+        log.info("committed", outcome=Outcome.COMMITTED.value)
         return Outcome.COMMITTED
 
 
-def _safe(summary: Mapping[str, object]) -> dict[str, object]:
-    # Keys that collide with the log call's own fields are prefixed rather than lost.
-    reserved = {"event", "item_id", "step", "mode", "outcome", "level", "timestamp", "logger"}
-    return {
-        (f"summary_{key}" if key in reserved else str(key)): value for key, value in summary.items()
-    }
+def _check_name(step: str) -> None:
+    if not _STEP_NAME.match(step):
+        raise ValueError(f"step name {step!r} must match {_STEP_NAME.pattern}")

@@ -192,8 +192,13 @@ def configure_logging(
     *,
     console: bool = True,
     level: int | str = logging.INFO,
+    console_level: int | str = logging.WARNING,
 ) -> Path | None:
-    """Send structured logs to the console (pretty on a TTY) and ``run_dir/events.jsonl``.
+    """Send structured logs to ``run_dir/events.jsonl`` and warnings to the console.
+
+    The run folder gets every event from ``level`` up; the console only those from
+    ``console_level`` up (warnings), so a person sees the progress bar and what needs
+    attention, not a stream of events.
 
     Safe to call again (tests, a second run in one process): the previous handlers are
     closed first. Returns the events file path, or ``None`` without a run folder.
@@ -216,6 +221,7 @@ def configure_logging(
                     ],
                 )
             )
+            stream.setLevel(console_level)
             _handlers.append(stream)
 
         events_path: Path | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -27,21 +27,33 @@ class Decision(StrEnum):
     YES = "yes"
     """Click it."""
     SKIP = "skip"
-    """Do not click this step; the flow decides what that means for the item."""
+    """Do not click this step, nor any later step of this item: the item ends *skipped*
+    with the steps before it done (the ledger and report list them), and resumes at this
+    step when it is run again (``billing-robot run``)."""
     STOP = "stop"
-    """Click nothing more: end the run."""
+    """Click nothing more: the item and the run end *stopped* (exit code 7); running the
+    same command again resumes at this step."""
 
 
 @dataclass(frozen=True)
 class ConfirmRequest:
-    """What the operator is shown: the item, the step, its summary and the screenshot."""
+    """What the operator is shown before one irreversible click."""
 
     item_id: str
     step: str
-    summary: Mapping[str, object] = field(default_factory=dict)
-    """Ids, codes, dates and amounts describing the click — never names or emails."""
+    label: str = ""
+    """The click in plain words ("Sign note & confirm the session on Headway")."""
+    position: tuple[int, int] = (1, 1)
+    """Step N of M of this item."""
+    details: Mapping[str, str] = field(default_factory=dict)
+    """The concrete values about to be sent: address, date, times, CPT, diagnosis, amount.
+    Shown on the operator's terminal only; never logged."""
     screenshot: Path | None = None
     """The filled form, as it will be submitted."""
+
+    def with_screenshot(self, screenshot: Path) -> ConfirmRequest:
+        """The same request, showing ``screenshot``."""
+        return replace(self, screenshot=screenshot)
 
 
 class Operator(Protocol):
@@ -92,9 +104,10 @@ class ConsoleOperator:
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column(style="bold cyan")
         table.add_column()
+        number, total = request.position
         table.add_row("item", request.item_id)
-        table.add_row("step", request.step)
-        for key, value in request.summary.items():
+        table.add_row("step", f"{number} of {total}: {request.label or request.step}")
+        for key, value in request.details.items():
             table.add_row(str(key), str(value))
         if request.screenshot is not None:
             table.add_row("screenshot", str(request.screenshot))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -26,6 +27,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from robot.browser_options import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS
 from robot.errors import ConfigError
 
 __all__ = [
@@ -50,17 +52,9 @@ SiteName = Literal["intercom", "headway", "ruh_platform", "programs_sheet"]
 SITE_NAMES: Final[tuple[SiteName, ...]] = get_args(SiteName)
 """All site names, in the order the procedure visits them."""
 
-# Keys whose values must never be echoed back in an error message.
-_SECRET_FIELDS: Final = frozenset({"password"})
-
-
-def _config_default(kind: Literal["action", "navigation"]) -> int:
-    # playwright.config.py is the one source of the default timeouts. Imported late:
-    # robot.browser imports this module.
-    from robot.browser import load_playwright_config
-
-    config = load_playwright_config()
-    return config.ACTION_TIMEOUT_MS if kind == "action" else config.NAVIGATION_TIMEOUT_MS
+# Keys whose values must never be echoed back in an error message (a refused ledger URL
+# may hold the very password it was refused for).
+_SECRET_FIELDS: Final = frozenset({"password", "ledger_url", "ledger_password"})
 
 
 def env_var_name(*loc: str | int) -> str:
@@ -133,19 +127,29 @@ class Settings(BaseSettings):
     runs_dir: Path = Path("runs")
     """Where each run's audit folder (``<runs_dir>/<run-id>/``) is created."""
     ledger_path: Path = Path("ledger.sqlite3")
-    """The SQLite ledger that remembers which steps are done."""
+    """The SQLite ledger that remembers which steps are done (when no ``ledger_url``)."""
+    ledger_url: str | None = None
+    """A PostgreSQL ledger shared by several robots, e.g.
+    ``postgresql://robot@127.0.0.1:5432/billing``; without a password (see below)."""
+    ledger_password: SecretStr | None = None
+    """The PostgreSQL ledger's password (``BILLING_ROBOT_LEDGER_PASSWORD``)."""
+    lease_seconds: int = Field(default=120, ge=1, le=86_400)
+    """How long a claim on an item lasts unless its robot renews it; after that another
+    robot may take the item over."""
     browser_executable: Path | None = None
     """A Chromium/Chrome binary to use instead of the discovered one."""
     max_item_attempts: int = Field(default=3, ge=1, le=20)
     """How many runs may claim a *failed* item before it is left for a person."""
+    max_consecutive_failures: int = Field(default=5, ge=1, le=1000)
+    """The circuit breaker: after this many failed items in a row the run stops, since a
+    site that fails every item is down, and grinding the rest through retries only
+    hammers it."""
 
     # --- timeouts ---
-    action_timeout_ms: int = Field(default_factory=lambda: _config_default("action"), ge=100)
-    """How long a click, fill or wait for an element may take (default: playwright.config)."""
-    navigation_timeout_ms: int = Field(
-        default_factory=lambda: _config_default("navigation"), ge=100
-    )
-    """How long a page load may take (default: playwright.config)."""
+    action_timeout_ms: int = Field(default=ACTION_TIMEOUT_MS, ge=100)
+    """How long a click, fill or wait for an element may take (robot.browser_options)."""
+    navigation_timeout_ms: int = Field(default=NAVIGATION_TIMEOUT_MS, ge=100)
+    """How long a page load may take (robot.browser_options)."""
 
     # --- the retry policy (robot.retry) ---
     retry_attempts: int = Field(default=3, ge=1, le=10)
@@ -166,6 +170,22 @@ class Settings(BaseSettings):
         initial = info.data.get("retry_initial_wait_s")
         if initial is not None and value < initial:
             raise ValueError(f"must be at least retry_initial_wait_s ({initial})")
+        return value
+
+    @field_validator("ledger_url")
+    @classmethod
+    def _postgres_url_without_password(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError("must be a postgresql:// URL")
+        query = parse_qs(parts.query)
+        if parts.password is not None or "password" in query:
+            # The URL is shown in reports and errors; the password must live apart.
+            raise ValueError(
+                "must not contain a password: set BILLING_ROBOT_LEDGER_PASSWORD instead"
+            )
         return value
 
     @field_validator("practice_timezone")

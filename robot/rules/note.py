@@ -1,4 +1,4 @@
-"""The "For admin use only" note: reading it into a typed model, and writing one.
+"""The "For admin use only" note: reading it into a typed model (``note_render`` writes one).
 
 People write the note by hand, so labels come in any order and case and with synonyms
 ("Date", "ICD-10", "State"), the time may be one range or separate start and end lines,
@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,7 +29,6 @@ from robot.rules.datetext import (
 )
 from robot.rules.icd10 import find_icd10_codes
 from robot.rules.states import state_name
-from robot.rules.timezones import zone_for
 
 
 class AdminNote(BaseModel):
@@ -376,49 +374,3 @@ def parse_admin_note(text: str) -> ParsedNote:
     _settle_clock(reader)
     note = AdminNote(**{name: reader.settle(name) for name in _MISSING})
     return ParsedNote(note=note, problems=tuple(reader.problems), labelled_fields=reader.labelled)
-
-
-def _clock(at: time) -> str:
-    hour = at.hour % 12 or 12
-    return f"{hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
-
-
-def _zone_label(zone: str, day: date | None, at: time | None) -> str:
-    """Write ``zone`` as its abbreviation ("PST") when that reads back as the same zone."""
-    moment = datetime.combine(day or date(2026, 1, 1), at or time(12), tzinfo=ZoneInfo(zone))
-    abbreviation = moment.tzname()
-    if abbreviation and zone_for(abbreviation) == zone:
-        return abbreviation
-    return zone
-
-
-def render_admin_note(note: AdminNote) -> str:
-    """Write ``note`` the way the mock Intercom does; ``parse_admin_note`` reads it back."""
-    lines = ["For admin use only"]
-    if note.client_name or note.client_email:
-        email = f"<{note.client_email}>" if note.client_email else ""
-        lines.append(f"Client: {' '.join(filter(None, (note.client_name, email)))}")
-    if note.therapist:
-        lines.append(f"Therapist: {note.therapist}")
-    if note.session_date:
-        lines.append(f"Session date: {note.session_date.isoformat()}")
-    zone = f" {_zone_label(note.zone, note.session_date, note.start)}" if note.zone else ""
-    if note.start and note.end:
-        lines.append(f"Session time: {_clock(note.start)} - {_clock(note.end)}{zone}")
-    elif note.start or note.end:
-        label, at = ("Start time", note.start) if note.start else ("End time", note.end)
-        assert at is not None
-        lines.append(f"{label}: {_clock(at)}{zone}")
-    elif zone:
-        lines.append(f"Time zone:{zone}")
-    if note.duration_minutes is not None:
-        lines.append(f"Duration: {note.duration_minutes} minutes")
-    for label, value in (
-        ("Session type", note.session_type),
-        ("CPT code", note.cpt_code),
-        ("Diagnosis code", note.diagnosis_code),
-        ("Client state", note.client_state),
-    ):
-        if value:
-            lines.append(f"{label}: {value}")
-    return "\n".join(lines) + "\n"

@@ -7,24 +7,18 @@ thread. So every robot run here happens on a fresh thread, as batch workers do.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
-
-import flows.batch
+from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
-from flows.batch import RunSummary, run_batch
-from flows.processes import PROCESSES
-from flows.worker import Worker
-from robot.audit import RunFolder
-from robot.browser import BrowserRuntime
-from robot.cli_runs import mock_site_overrides
-from robot.gate import CommitGate, GateMode
-from robot.ledger import SqliteLedger
+from flows.process import Process
+from flows.processes import ALL_PROCESSES
+from flows.run import RunSummary, run_batch
 from robot.settings import Settings, load_settings
 from tests.plugins.mock_sites import arm_fault
 
@@ -51,32 +45,9 @@ def on_own_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return pool.submit(fn, *args, **kwargs).result()
 
 
-@contextmanager
-def only_processes(*kinds: str) -> Iterator[None]:
-    """Let the batch discover and work only these kinds (the others cost time here)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flows.batch, "PROCESSES", tuple(p for p in PROCESSES if p.kind in kinds))
-        yield
-
-
-def with_worker(settings: Settings, today: Any, work: Callable[[Worker], T]) -> T:
-    """Run ``work`` with one logged-out worker (own thread, browser, ledger, gate)."""
-
-    def body() -> T:
-        folder = RunFolder(settings.runs_dir)
-        ledger = SqliteLedger.from_settings(settings, folder.run_id)
-        try:
-            with BrowserRuntime(settings) as runtime:
-                context = runtime.new_context()
-                try:
-                    gate = CommitGate(ledger, GateMode.from_settings(settings))
-                    return work(Worker("worker-0", context, settings, gate, folder, today))
-                finally:
-                    context.close()
-        finally:
-            ledger.close()
-
-    return on_own_thread(body)
+def processes(*kinds: str) -> tuple[Process[Any], ...]:
+    """The processes of these kinds, to pass as ``run_batch(processes=...)``."""
+    return tuple(process for process in ALL_PROCESSES if process.kind in kinds)
 
 
 def process_batch(
@@ -87,11 +58,76 @@ def process_batch(
     The Ruh Platform loses the answer to the first POST matching ``lost_response_path``
     (after applying it), so every such batch also proves that money never moves twice.
     """
-    with MockSites.start("demo") as sites, only_processes(kind):
+    with MockSites.start("demo") as sites:
         before = sites.world.snapshot()
         arm_fault(
             sites, "ruh_platform", kind="lose_response", path=lost_response_path, method="POST"
         )
         settings = robot_settings(sites, folder)
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+        summary = on_own_thread(
+            run_batch,
+            settings,
+            today=sites.world.state.practice.today,
+            processes=processes(kind),
+        )
         yield sites, summary, before, sites.world.snapshot()
+
+
+def run_item(
+    settings: Settings, item_id: str, kind: str, source_ref: str, **kwargs: Any
+) -> RunSummary:
+    """Run one named item (as ``billing-robot run`` and the special-case commands do)."""
+    from flows.run import NamedItem, run_named
+
+    today = kwargs.pop("today")
+    return on_own_thread(
+        run_named, settings, NamedItem(item_id, kind, source_ref), today=today, **kwargs
+    )
+
+
+def run_one(settings: Settings, conversation_id: str, **kwargs: Any) -> RunSummary:
+    """Bill one request by its conversation id (``billing-robot run CONVERSATION``)."""
+    from flows.standard_billing import KIND, item_id_for
+
+    return run_item(settings, item_id_for(conversation_id), KIND, conversation_id, **kwargs)
+
+
+def robot_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a ``billing-robot`` subprocess exactly ``settings``."""
+    import os
+
+    from robot.settings import SITE_NAMES, env_var_name
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLING_ROBOT_")}
+    for site in SITE_NAMES:
+        configured = getattr(settings, site)
+        if configured is not None:
+            env[env_var_name(site, "base_url")] = configured.base_url
+            env[env_var_name(site, "username")] = configured.username
+            env[env_var_name(site, "password")] = configured.password.get_secret_value()
+    for name in (
+        "runs_dir",
+        "ledger_path",
+        "retry_initial_wait_s",
+        "retry_max_wait_s",
+        "action_timeout_ms",
+        "workers",
+        "max_consecutive_failures",
+    ):
+        env[env_var_name(name)] = str(getattr(settings, name))
+    return env
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """Run ``billing-robot ARGS`` as a person would, with a bound on how long it may take."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

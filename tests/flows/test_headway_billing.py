@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from fixtures.server import MockSites
-from flows.batch import RunSummary, run_batch, run_one
-from tests.flows.conftest import on_own_thread, robot_settings
+from flows.run import RunSummary, run_batch
+from tests.flows.conftest import on_own_thread, robot_settings, run_one
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +85,22 @@ def test_report_lists_each_item_with_its_screenshots(small_run: Any) -> None:
 def test_rerun_with_a_fresh_ledger_clicks_nothing(small_run: Any, tmp_path: Path) -> None:
     """What the sites show is enough to never bill twice, even without the ledger."""
     sites, _, state = small_run
-    summary = on_own_thread(
-        run_one, robot_settings(sites, tmp_path), "conv-0001",
-        today=sites.world.state.practice.today,
+    summary = run_one(
+        robot_settings(sites, tmp_path), "conv-0001", today=sites.world.state.practice.today
     )
     assert [r.status for r in summary.results] == ["done"]
     assert {state for _, state in summary.results[0].steps} == {"done"}
     assert sites.world.snapshot() == state
+
+
+def test_structured_log_holds_no_patient_data(small_run: Any) -> None:
+    """Ids, step names and outcomes only: no names, emails or diagnosis codes."""
+    sites, summary, _ = small_run
+    events = (summary.run_dir / "events.jsonl").read_text("utf-8")
+    assert "item_finished" in events
+    for client in sites.world.state.clients:
+        for private in (client.name, client.email, client.diagnosis_code):
+            if private:
+                assert private not in events, private
+    for therapist in sites.world.state.therapists:
+        assert therapist.name not in events

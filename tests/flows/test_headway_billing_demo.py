@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from fixtures.server import MockSites
-from flows.batch import RunSummary, run_batch
-from tests.flows.conftest import on_own_thread, robot_settings
+from flows.run import RunSummary, run_batch
+from tests.flows.conftest import on_own_thread, robot_settings, run_one
 
 # The whole demo practice: about four minutes of browser work on two cores.
 pytestmark = pytest.mark.slow
@@ -167,13 +167,9 @@ def test_rerunning_a_billed_request_with_a_fresh_ledger_changes_nothing(
     demo_run: Any, tmp_path: Path
 ) -> None:
     """Every step finds its change already on the sites and clicks nothing."""
-    from flows.batch import run_one
-
     sites, _, _, after = demo_run
     settings = robot_settings(sites, tmp_path)
-    summary = on_own_thread(
-        run_one, settings, "conv-d01", today=sites.world.state.practice.today
-    )
+    summary = run_one(settings, "conv-d01", today=sites.world.state.practice.today)
     assert [r.status for r in summary.results] == ["done"]
     assert {state for _, state in summary.results[0].steps} == {"done"}
     assert sites.world.snapshot() == after

@@ -14,15 +14,14 @@ from typing import Any
 import pytest
 
 from fixtures.server import MockSites
-from flows import late_cancellation
-from flows.batch import RunSummary, run_batch
-from flows.worker import Worker
+from flows import clarification, late_cancellation
+from flows.run import RunSummary, run_batch
 from tests.flows.conftest import (
     on_own_thread,
-    only_processes,
     process_batch,
+    processes,
     robot_settings,
-    with_worker,
+    run_item,
 )
 
 # appointment -> client; ap-d15 is the billing request the standard flow sends to review.
@@ -101,7 +100,7 @@ def test_declined_card_with_failed_payment_email_gets_the_macro_there(lc_run: An
     assert (
         result.reason == "charge declined; Failed Payment macro sent on the existing conversation"
     )
-    assert ("intercom.failed-payment-reply", "done") in result.steps
+    assert ("intercom.failed-payment", "done") in result.steps
 
 
 def test_declined_card_without_failed_payment_email_gets_a_new_conversation(
@@ -112,26 +111,25 @@ def test_declined_card_without_failed_payment_email_gets_a_new_conversation(
     assert conversation not in {c["id"] for c in before["conversations"]}
     result = next(r for r in summary.results if r.item_id == "late-cancel:ap-lc2")
     assert result.reason == "charge declined; Failed Payment macro sent in a new conversation"
-    assert ("intercom.failed-payment-new", "done") in result.steps
+    assert ("intercom.failed-payment", "done") in result.steps
 
 
 @pytest.mark.slow
 def test_rerun_with_a_fresh_ledger_finds_every_step_done(lc_run: Any, tmp_path: Path) -> None:
     """Only what the sites show stops the robot: nothing is invoiced, charged or sent again."""
     sites, _, _, after = lc_run
-    settings = robot_settings(sites, tmp_path)
-
-    def rerun(worker: Worker) -> list[Any]:
-        outcomes = []
-        for appointment in ("ap-lc2", "ap-lc3"):
-            item = late_cancellation.item_id_for(appointment)
-            ref = late_cancellation.source_ref_for(LATE[appointment], appointment)
-            worker.gate.ledger.add_item(item, late_cancellation.KIND, ref)
-            outcomes.append(late_cancellation.bill_late_cancellation(worker, item, ref))
-        return outcomes
-
-    outcomes = with_worker(settings, sites.world.state.practice.today, rerun)
-    assert [o.status.value for o in outcomes] == ["done", "done"]
+    today = sites.world.state.practice.today
+    statuses = []
+    for appointment in ("ap-lc2", "ap-lc3"):
+        summary = run_item(
+            robot_settings(sites, tmp_path / appointment),
+            late_cancellation.item_id_for(appointment),
+            late_cancellation.KIND,
+            late_cancellation.source_ref_for(LATE[appointment], appointment),
+            today=today,
+        )
+        statuses += [r.status for r in summary.results]
+    assert statuses == ["done", "done"]
     assert sites.world.snapshot() == after
 
 
@@ -140,8 +138,12 @@ def test_rerun_with_a_fresh_ledger_finds_every_step_done(lc_run: Any, tmp_path: 
 def test_dry_run_changes_nothing(sites: MockSites, robot_dir: Path) -> None:
     before = sites.world.snapshot()
     settings = robot_settings(sites, robot_dir, dry_run=True)
-    with only_processes(late_cancellation.KIND):
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    summary = on_own_thread(
+        run_batch,
+        settings,
+        today=sites.world.state.practice.today,
+        processes=processes(late_cancellation.KIND),
+    )
     assert sites.world.snapshot() == before
     assert {r.status for r in summary.results} == {"rehearsed"}
     assert len(summary.results) == len(LATE)
@@ -149,18 +151,58 @@ def test_dry_run_changes_nothing(sites: MockSites, robot_dir: Path) -> None:
 
 @pytest.mark.scenario("demo")
 def test_fee_question_gets_the_clarification_macro_once(sites: MockSites, robot_dir: Path) -> None:
-    settings = robot_settings(sites, robot_dir)
-    item = late_cancellation.clarify_item_id("conv-lc4-question")
-
-    def twice(worker: Worker) -> list[str]:
-        worker.gate.ledger.add_item(item, "late_cancellation_question", "conv-lc4-question")
-        return [
-            late_cancellation.clarify_late_cancel(worker, item, "conv-lc4-question").status.value
-            for _ in range(2)
-        ]
-
-    assert with_worker(settings, sites.world.state.practice.today, twice) == ["done", "done"]
+    item = clarification.item_id_for("conv-lc4-question")
+    statuses = [
+        # A fresh ledger each time: only what Intercom shows stops a second macro.
+        run_item(
+            robot_settings(sites, robot_dir / str(attempt)),
+            item,
+            clarification.KIND,
+            "conv-lc4-question",
+            today=sites.world.state.practice.today,
+        ).results[0].status
+        for attempt in range(2)
+    ]
+    assert statuses == ["done", "done"]
     messages = sites.world.state.conversation("conv-lc4-question").messages
     assert [m.macro for m in messages if m.author_type == "admin"] == [
         "US Client Requests Late Cancellations Clarification"
     ]
+
+
+@pytest.mark.scenario("demo")
+def test_a_renamed_macro_is_named_fast_and_the_rerun_never_charges_twice(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """The charge is made, the macro is missing: the item fails naming it, without waiting out
+    timeouts; once the macro is back, the next run sends it and charges nothing again."""
+    today = sites.world.state.practice.today
+    [macro] = [m for m in sites.world.state.macros if m.name == MACRO]
+    macro.name = "Failed Payment (old)"
+    first = on_own_thread(
+        run_batch,
+        robot_settings(sites, robot_dir),
+        today=today,
+        processes=processes(late_cancellation.KIND),
+    )
+    declined = {"late-cancel:ap-lc2", "late-cancel:ap-lc3"}
+    for result in first.results:
+        if result.item_id in declined:
+            assert result.status == "failed"
+            assert f"Intercom has no macro named '{MACRO}'" in (result.reason or "")
+    events = (first.run_dir / "events.jsonl").read_text()
+    assert '"operation": "intercom.failed-payment"' not in events  # never retried
+    macro.name = MACRO
+    second = on_own_thread(
+        run_batch,
+        robot_settings(sites, robot_dir),
+        today=today,
+        processes=processes(late_cancellation.KIND),
+    )
+    assert {r.item_id: r.status for r in second.results} == dict.fromkeys(declined, "done")
+    after = sites.world.snapshot()
+    for appointment in ("ap-lc2", "ap-lc3"):
+        [invoice] = _invoices_of(after, appointment)
+        assert len(invoice["charges"]) == 1
+        client = LATE[appointment]
+        assert len(_macro_replies(after, _email(after, client))) == 1

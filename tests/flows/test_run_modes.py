@@ -10,17 +10,15 @@ import pytest
 from rich.console import Console
 
 from fixtures.server import MockSites
-from flows.batch import run_batch, run_one
+from flows.run import run_batch
 from robot.operator import ConsoleOperator
-from tests.flows.conftest import on_own_thread, robot_settings
+from tests.flows.conftest import on_own_thread, robot_settings, run_one
 
 
 def _supervised(sites: MockSites, folder: Path, answers: str) -> Any:
     settings = robot_settings(sites, folder, supervised=True)
     operator = ConsoleOperator(stdin=io.StringIO(answers), console=Console(file=io.StringIO()))
-    return on_own_thread(
-        run_one, settings, "conv-0001", today=sites.world.state.practice.today, operator=operator
-    )
+    return run_one(settings, "conv-0001", today=sites.world.state.practice.today, operator=operator)
 
 
 @pytest.mark.scenario("generated:1")

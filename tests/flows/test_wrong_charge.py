@@ -17,14 +17,13 @@ import pytest
 
 from fixtures.server import MockSites
 from flows import wrong_charge
-from flows.batch import RunSummary, run_batch
-from flows.worker import Worker
+from flows.run import RunSummary, run_batch
 from tests.flows.conftest import (
     on_own_thread,
-    only_processes,
     process_batch,
+    processes,
     robot_settings,
-    with_worker,
+    run_item,
 )
 
 REFUND_PATH = r"/billing/payments/[^/]+/refund$"
@@ -111,8 +110,12 @@ def test_rerun_with_a_fresh_ledger_changes_nothing(wc_run: Any, tmp_path: Path) 
     """Every step finds its change on the sites: no second refund, message, session or row."""
     sites, _, _, after = wc_run
     settings = robot_settings(sites, tmp_path)
-    with only_processes(wrong_charge.KIND):
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    summary = on_own_thread(
+        run_batch,
+        settings,
+        today=sites.world.state.practice.today,
+        processes=processes(wrong_charge.KIND),
+    )
     assert [r.status for r in summary.results] == ["done", "done"]
     assert {state for r in summary.results for _, state in r.steps} == {"done"}
     assert sites.world.snapshot() == after
@@ -123,8 +126,12 @@ def test_rerun_with_a_fresh_ledger_changes_nothing(wc_run: Any, tmp_path: Path) 
 def test_dry_run_changes_nothing(sites: MockSites, robot_dir: Path) -> None:
     before = sites.world.snapshot()
     settings = robot_settings(sites, robot_dir, dry_run=True)
-    with only_processes(wrong_charge.KIND):
-        summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    summary = on_own_thread(
+        run_batch,
+        settings,
+        today=sites.world.state.practice.today,
+        processes=processes(wrong_charge.KIND),
+    )
     assert sites.world.snapshot() == before
     assert [r.status for r in summary.results] == ["rehearsed", "rehearsed"]
 
@@ -140,17 +147,14 @@ def test_operator_named_client_is_refunded_and_written_off(
     item = wrong_charge.client_item_id(client.email, day)
     assert client.email not in item
 
-    def work(worker: Worker) -> str:
-        ref = wrong_charge.client_source_ref(client.email, day)
-        worker.gate.ledger.add_item(item, wrong_charge.KIND, ref)
-        return wrong_charge.refund_headway_client(
-            worker, item, client.email, appointment=day
-        ).status.value
-
-    assert (
-        with_worker(robot_settings(sites, robot_dir), sites.world.state.practice.today, work)
-        == "done"
+    summary = run_item(
+        robot_settings(sites, robot_dir),
+        item,
+        wrong_charge.KIND,
+        wrong_charge.client_source_ref(client.email, day),
+        today=sites.world.state.practice.today,
     )
+    assert [r.status for r in summary.results] == ["done"]
     after = sites.world.snapshot()
     assert [r["amount"] for r in _payment(after, "pay-wc2")["refunds"]] == ["150.00"]
     assert [Decimal(r["session_charge"]) for r in _write_offs(after)] == [Decimal("150.00")]

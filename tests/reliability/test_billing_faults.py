@@ -6,14 +6,17 @@ import os
 import random
 import subprocess
 import sys
+import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
-from flows.batch import run_batch
-from robot.cli_runs import mock_site_overrides
+from flows.run import run_batch
 from robot.ledger import SqliteLedger
 from robot.settings import settings_env_lines
 from tests.flows.conftest import on_own_thread, robot_settings
@@ -33,6 +36,33 @@ def _assert_billed_exactly_once(state: dict[str, Any]) -> None:
     for invoice in state["invoices"]:
         assert invoice["status"] == "Written off"
         assert [c["amount"] for c in invoice["charges"]] == ["0.00"]
+
+
+def _wait_for_lapsed_leases(ledger_path: Path, timeout_s: float = 30) -> None:
+    """A killed robot's claims hold until their leases run out: poll until they have."""
+    ledger = SqliteLedger(ledger_path)
+    poll = threading.Event()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while any(h.live_at(datetime.now(UTC)) for h in ledger.holders().values()):
+            assert time.monotonic() < deadline, "the killed robot's leases never ran out"
+            poll.wait(0.1)
+    finally:
+        ledger.close()
+
+
+def _kill_after_commits(robot: subprocess.Popen[bytes], runs_dir: Path, commits: int) -> None:
+    """SIGKILL ``robot`` once its run's log shows ``commits`` clicks (or when it ends)."""
+    poll = threading.Event()
+    deadline = time.monotonic() + 240
+    while robot.poll() is None and time.monotonic() < deadline:
+        logs = list(runs_dir.glob("*/events.jsonl"))
+        seen = sum(log.read_text("utf-8").count('"event": "committed"') for log in logs)
+        if seen >= commits:
+            robot.kill()
+            break
+        poll.wait(0.05)
+    robot.wait(timeout=60)
 
 
 @pytest.mark.scenario("generated:1")
@@ -107,27 +137,21 @@ def test_batch_killed_at_a_random_step_finishes_on_the_next_run(
                 ("ledger_path", str(settings.ledger_path)),
                 ("retry_initial_wait_s", "0"),
                 ("retry_max_wait_s", "0"),
+                # A short lease: the rerun may take the killed robot's item over soon.
+                ("lease_seconds", "1"),
             ],
         )
     )
     env.update({k: v.strip('"') for k, v in env.items() if k.startswith("BILLING_ROBOT_")})
     robot = subprocess.Popen(
-        [sys.executable, "-m", "robot.cli", "batch", "--today", "2026-11-20"],
+        [sys.executable, "-m", "cli", "batch", "--today", "2026-11-20"],
         env=env,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
-        text=True,
         cwd=robot_dir,
     )
-    assert robot.stderr is not None
-    commits = 0
-    for line in robot.stderr:
-        if "committed" in line:
-            commits += 1
-            if commits >= kill_after:
-                robot.kill()
-                break
-    robot.wait()
+    _kill_after_commits(robot, settings.runs_dir, kill_after)
+    _wait_for_lapsed_leases(settings.ledger_path)
     on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
     # The rerun reports only what it handled; the ledger holds every item's final state.
     ledger = SqliteLedger(settings.ledger_path, "test-inspect")

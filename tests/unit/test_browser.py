@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-import stat
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Playwright
 
-from robot.browser import (
-    BrowserRuntime,
-    SessionStore,
-    ensure_logged_in,
-    load_playwright_config,
-    resolve_executable,
-)
+from robot import browser_options as CONFIG  # noqa: N812 - the one options module
+from robot.browser import BrowserRuntime, resolve_executable
 from robot.errors import ConfigError
 from robot.settings import Settings
-
-CONFIG = load_playwright_config()
 
 
 def fake_binary(folder: Path, name: str) -> Path:
@@ -44,8 +33,18 @@ def no_browsers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_config_module_is_loaded_once() -> None:
-    assert load_playwright_config() is CONFIG
+def test_playwright_config_re_exports_the_package_options() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "repo_playwright_config", Path(__file__).resolve().parents[2] / "playwright.config.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.launch_options is CONFIG.launch_options
+    assert module.SCREENSHOT_OPTIONS is CONFIG.SCREENSHOT_OPTIONS
 
 
 def test_launch_options_close_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,72 +114,19 @@ def test_missing_configured_browser_names_the_setting(tmp_path: Path) -> None:
         resolve_executable(settings)
 
 
-class FakeContext:
-    def storage_state(self) -> dict[str, Any]:
-        return {"cookies": [{"name": "sid", "value": "abc"}], "origins": []}
-
-
-def test_session_store_is_owner_only(tmp_path: Path) -> None:
-    old = os.umask(0)
-    try:
-        store = SessionStore(tmp_path / "sessions")
-        path = store.save(FakeContext(), "worker/1")  # type: ignore[arg-type]
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(store.directory.stat().st_mode) == 0o700
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.name == "worker_1.json"
-    assert json.loads(path.read_text())["cookies"][0]["name"] == "sid"
-    assert store.load("worker/1") == path
-    store.clear("worker/1")
-    assert store.load("worker/1") is None
-
-
-def test_ensure_logged_in_does_nothing_when_already_in() -> None:
-    calls: list[str] = []
-    page: Any = object()
-    logged = ensure_logged_in(
-        page, "headway", is_login_page=lambda p: False, login=lambda p, s: calls.append(s)
-    )
-    assert logged is False
-    assert calls == []
-
-
-def test_ensure_logged_in_logs_in_and_saves_on_a_login_page() -> None:
-    calls: list[str] = []
-    page: Any = object()
-    logged = ensure_logged_in(
-        page,
-        "headway",
-        is_login_page=lambda p: True,
-        login=lambda p, s: calls.append(f"login:{s}"),
-        after_login=lambda: calls.append("saved"),
-    )
-    assert logged is True
-    assert calls == ["login:headway", "saved"]
-
-
 @pytest.mark.browser
 def test_discovered_chromium_launches_headless_and_loads_a_page(
     playwright: Playwright, tmp_path: Path
 ) -> None:
     settings = Settings(headless=True, action_timeout_ms=5_000)
-    store = SessionStore(tmp_path / "sessions")
     with BrowserRuntime(settings, playwright=playwright) as runtime:
-        context = runtime.new_context(store.load("w1"))
-        runtime.start_item_trace(context)
+        context = runtime.new_context()
         page = context.new_page()
         page.goto("data:text/html,<title>ok</title><h1 id=h>Billing robot</h1>")
         assert page.get_by_role("heading", level=1).inner_text() == "Billing robot"
         zone = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
         assert zone == "America/New_York"
-        trace = runtime.end_item_trace(context, tmp_path / "trace.zip")
-        assert trace is not None
-        assert stat.S_IMODE(trace.stat().st_mode) == 0o600
-        store.save(context, "w1")
         context.close()
-        again = runtime.new_context(store.load("w1"))  # a saved state is accepted back
-        again.close()
 
 
 @pytest.mark.browser

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 import robot.browser_setup as setup
-from robot.browser import load_playwright_config
-
-CONFIG = load_playwright_config()
+from robot import browser_options as CONFIG  # noqa: N812 - the one options module
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from robot.cli import app
+from cli.app import app
 
 runner = CliRunner()
 
@@ -27,7 +27,7 @@ def test_batch_without_site_settings_names_what_to_set(tmp_path: Path, monkeypat
         if key.startswith("BILLING_ROBOT_"):
             monkeypatch.delenv(key)
     result = subprocess.run(
-        [sys.executable, "-m", "robot.cli", "batch"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "cli", "batch"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 2
     assert "BILLING_ROBOT_INTERCOM__BASE_URL" in result.stderr
@@ -44,7 +44,7 @@ def test_bad_setting_fails_at_start_naming_it(tmp_path: Path, monkeypatch) -> No
 def test_mock_sites_prints_and_writes_the_settings_lines(tmp_path: Path) -> None:
     env_file = tmp_path / "mock.env"
     server = subprocess.Popen(
-        [sys.executable, "-m", "robot.cli", "mock-sites", "--scenario", "small",
+        [sys.executable, "-m", "cli", "mock-sites", "--scenario", "small",
          "--env-file", str(env_file)],
         stdout=subprocess.PIPE,
         text=True,

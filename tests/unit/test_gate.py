@@ -1,19 +1,26 @@
-"""The commit gate in its four situations: live, dry run, supervised, and after a crash."""
+"""The commit gate and the step engine in four situations: live, dry run, supervised,
+and after a crash. Each irreversible step runs as the engine runs it in production:
+look at the site first, then the gate (dry run / ask / intent, click, verify)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from rich.console import Console
 
+from robot.engine import CommitStep, ItemProgress, run_steps
 from robot.errors import ConfigError, StopRequested, TransientError
-from robot.gate import CommitGate, GateMode, Outcome
+from robot.gate import CommitGate, Evidence, GateMode, Outcome
 from robot.ledger import ItemStatus, SqliteLedger, StepState
-from robot.operator import ConsoleOperator
+from robot.operator import ConfirmRequest, ConsoleOperator
 from robot.retry import run_with_retry, transient_retry
 from robot.settings import Settings
+
+T = TypeVar("T")
 
 ITEM = "intercom:conv-1001"
 STEP = "headway-confirm"
@@ -69,16 +76,39 @@ def evidence(tmp_path: Path) -> FakeEvidence:
     return FakeEvidence(tmp_path)
 
 
-def commit(gate: CommitGate, site: FakeSite, evidence: FakeEvidence) -> Outcome:
-    return gate.commit(
-        ITEM,
-        STEP,
-        summary=SUMMARY,
-        evidence=evidence,
-        act=site.act,
-        verify=site.verify,
-        already_done=site.already_done,
+class FakeHost:
+    """What the engine needs from a worker: the gate, evidence, a retry policy."""
+
+    def __init__(self, gate: CommitGate, evidence: FakeEvidence, *, attempts: int = 1) -> None:
+        self.gate = gate
+        self._evidence = evidence
+        self._attempts = attempts
+
+    def evidence(self, item_id: str) -> Evidence:
+        return self._evidence
+
+    def retry(self, operation: str, unit: Callable[[], T]) -> T:
+        return run_with_retry(unit, transient_retry(self._attempts, 0, 0))
+
+
+def step_on(site: FakeSite) -> CommitStep[Any, FakeSite]:
+    return CommitStep(
+        name=STEP,
+        label="Sign note & confirm the session",
+        open=lambda _ctx: site,
+        done=lambda shown, _ctx: shown.already_done(),
+        click=lambda shown, _ctx: shown.act(),
+        verify=lambda shown, _ctx: shown.verify(),
+        details=lambda _shown, _ctx: SUMMARY,
     )
+
+
+def commit(
+    gate: CommitGate, site: FakeSite, evidence: FakeEvidence, *, attempts: int = 1
+) -> Outcome:
+    host = FakeHost(gate, evidence, attempts=attempts)
+    progress = run_steps(host, ITEM, None, [step_on(site)], ItemProgress())
+    return progress.outcomes[STEP]
 
 
 def operator(answers: str) -> tuple[ConsoleOperator, io.StringIO]:
@@ -107,9 +137,10 @@ def test_step_done_in_ledger_is_skipped_without_asking(
     gate = CommitGate(ledger, GateMode.LIVE)
     site = FakeSite()
     commit(gate, site, evidence)
+    checks = site.checks
     assert commit(gate, site, evidence) is Outcome.ALREADY_DONE
     assert site.clicks == 1
-    assert site.checks == 0
+    assert site.checks == checks  # the ledger answered: the site was not even opened
 
 
 def test_unverified_commit_raises_transient_and_leaves_intent(
@@ -147,7 +178,7 @@ def test_lost_response_under_retry_is_never_clicked_twice(
 ) -> None:
     site = FakeSite(lose_response=True)
     gate = CommitGate(ledger, GateMode.LIVE)
-    outcome = run_with_retry(lambda: commit(gate, site, evidence), transient_retry(3, 0, 0))
+    outcome = commit(gate, site, evidence, attempts=3)
     assert outcome is Outcome.FOUND_DONE
     assert site.clicks == 1
     assert ledger.step_state(ITEM, STEP) is StepState.DONE
@@ -161,17 +192,27 @@ def test_outcome_is_done_only_when_the_change_is_in_place() -> None:
     }
 
 
+def test_look_first_finds_a_change_made_without_the_ledger(
+    ledger: SqliteLedger, evidence: FakeEvidence
+) -> None:
+    """No intent in this ledger (another ledger, a person): the site alone stops the click."""
+    site = FakeSite()
+    site.applied = True
+    assert commit(CommitGate(ledger, GateMode.LIVE), site, evidence) is Outcome.FOUND_DONE
+    assert site.clicks == 0
+    assert [s.step for s in ledger.list_steps(ITEM)] == [STEP]
+
+
 def test_bad_step_name_is_refused(ledger: SqliteLedger, evidence: FakeEvidence) -> None:
     site = FakeSite()
     with pytest.raises(ValueError, match="step name"):
         CommitGate(ledger, GateMode.LIVE).commit(
             ITEM,
             "Confirm Session!",
-            summary={},
+            request=ConfirmRequest(ITEM, "Confirm Session!"),
             evidence=evidence,
             act=site.act,
             verify=site.verify,
-            already_done=site.already_done,
         )
     assert site.clicks == 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from robot.cli import app
+from cli.app import app
 from robot.rules.plan import PLAN_JSON_KEYS
 
 NOTE = """For admin use only
@@ -112,5 +112,5 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_cli_start_does_not_load_the_icd10_code_set() -> None:
-    code = "import robot.cli, sys; assert 'simple_icd_10_cm' not in sys.modules"
+    code = "import cli.app, sys; assert 'simple_icd_10_cm' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,7 +2,8 @@ from datetime import date, time
 
 import pytest
 
-from robot.rules.note import AdminNote, parse_admin_note, render_admin_note
+from robot.rules.note import AdminNote, parse_admin_note
+from robot.rules.note_render import render_admin_note
 
 CANONICAL = """For admin use only
 Client: Maya Thompson <maya.thompson@example.com>

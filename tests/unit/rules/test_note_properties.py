@@ -5,7 +5,8 @@ from datetime import date, time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from robot.rules.note import FIELD_LABELS, AdminNote, parse_admin_note, render_admin_note
+from robot.rules.note import FIELD_LABELS, AdminNote, parse_admin_note
+from robot.rules.note_render import render_admin_note
 from robot.rules.states import STATES
 
 SETTINGS = settings(max_examples=100, deadline=None)

@@ -1,0 +1,111 @@
+"""What every site gateway shares: where the app lives, logging in, getting to a page.
+
+A gateway is the flows' one door to a web app. It owns the app's base URL (from the
+settings), its login and re-login, and the way to a record; it hands back page objects.
+Flows never build URLs, never log in and never read site settings themselves.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Protocol
+
+from playwright.sync_api import Page, Response
+
+from pages.login import LoginPage
+from robot.errors import AuthError, TransientError
+from robot.logging import get_logger
+from robot.settings import Settings, SiteName, SiteSettings, env_var_name
+from robot.tracing import ItemTracer
+
+_log = get_logger("flows.sites")
+
+
+class Tab(Protocol):
+    """What a gateway works through: a worker's tab, settings and tracer."""
+
+    name: str
+    page: Page
+    settings: Settings
+    tracer: ItemTracer
+    last_site: SiteName | None
+    """Set by the gateway on every visit: where a run of failures points."""
+
+
+class SiteGateway:
+    """One web app, as one worker's tab reaches it."""
+
+    site: ClassVar[SiteName]
+    """The settings name of the app."""
+    title: ClassVar[str]
+    """The app's name in messages ("Intercom")."""
+    start_path: ClassVar[str] = "/"
+    """The page a logged-in user lands on; the pre-flight opens it."""
+
+    def __init__(self, worker: Tab) -> None:
+        """Serve ``worker``'s tab with the settings of this gateway's site."""
+        self._worker = worker
+        self.settings: SiteSettings = worker.settings.site(self.site)
+
+    @property
+    def page(self) -> Page:
+        """The worker's tab."""
+        return self._worker.page
+
+    @property
+    def base_url(self) -> str:
+        """The app's origin, from the settings."""
+        return self.settings.base_url
+
+    def url(self, path: str) -> str:
+        """The absolute address of ``path`` on this app."""
+        return self.settings.url(path)
+
+    def visit(self, path: str) -> Page:
+        """Load ``path``, logging in first if the app asks; fail transiently on an error page.
+
+        A page that did not load properly (a 5xx or 4xx answer, no answer) is a fault of
+        the moment, never a verdict about the data: it raises :class:`TransientError`,
+        and the step's retry starts again from here.
+        """
+        self._worker.last_site = self.site
+        response = self.page.goto(self.url(path))
+        if self._showing_login():
+            self.log_in()
+            response = self.page.goto(self.url(path))
+        self._check_answer(response, path)
+        return self.page
+
+    def check_login(self) -> None:
+        """The pre-flight: open the start page, logging in if needed (read-only)."""
+        self.visit(self.start_path)
+        _log.info("preflight_ok", site=self.site, worker=self._worker.name)
+
+    def log_in(self) -> None:
+        """Fill and submit the login form, outside any recorded trace.
+
+        Raises :class:`AuthError` when the app rejects the credentials: never retried, a
+        rejected password stays rejected and retrying may lock the account.
+        """
+        login = LoginPage(self.page, self.base_url)
+        with self._worker.tracer.paused():
+            if not login.is_showing():
+                login.open()
+            result = login.log_in(self.settings.username, self.settings.password.get_secret_value())
+        if not result.ok:
+            fields = " and ".join(env_var_name(self.site, f) for f in ("username", "password"))
+            raise AuthError(
+                f"{self.title} rejected the robot's login "
+                f"({result.message or 'no reason given'}): check {fields}"
+            )
+        _log.info("logged_in", site=self.site, worker=self._worker.name)
+
+    def _showing_login(self) -> bool:
+        return LoginPage(self.page, self.base_url).is_showing()
+
+    def _check_answer(self, response: Response | None, path: str) -> None:
+        if response is None:
+            return  # same-document navigation: nothing was fetched, nothing to check
+        if response.status >= 400:
+            raise TransientError(f"{self.title} answered {response.status} for {path}")
+        if self._showing_login():
+            raise TransientError(f"{self.title} still shows its login page after logging in")

@@ -1,0 +1,31 @@
+"""Headway, as the flows reach it: the patients list, a therapist's profile and calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.sites.base import SiteGateway
+from pages.headway import HeadwayCalendarPage, HeadwayHomePage
+from pages.headway.navigation import HeadwayProviderPage
+from pages.headway.practice import PatientRow
+
+
+class HeadwayGateway(SiteGateway):
+    """The group practice's Headway account."""
+
+    site = "headway"
+    title = "Headway"
+
+    def patients(self) -> list[PatientRow]:
+        """Every patient of the group, as the Patients page lists them."""
+        self.visit("/")
+        return HeadwayHomePage(self.page, self.base_url).open_patients().patients()
+
+    def provider(self, therapist: str) -> HeadwayProviderPage:
+        """The therapist's profile, picked from the left-side menu (procedure step 3.2)."""
+        self.visit("/")
+        return HeadwayHomePage(self.page, self.base_url).select_therapist(therapist)
+
+    def calendar(self, therapist: str, day: date) -> HeadwayCalendarPage:
+        """The therapist's calendar at the week of ``day`` (steps 3.3 and 3.5)."""
+        return self.provider(therapist).open_calendar().go_to_date(day)
