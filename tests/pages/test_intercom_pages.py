@@ -268,7 +268,7 @@ def test_a_missing_macro_is_named_at_once(conversation: IntercomConversationPage
     with pytest.raises(ControlNotFound) as missing:
         conversation.insert_macro("Failed Payment - Late Fee")
     assert str(missing.value) == (
-        "Intercom has no macro named 'Failed Payment - Late Fee' on the Insert macro dialog"
+        "Intercom has no macro named 'Failed Payment - Late Fee' (Insert macro dialog)"
     )
     assert conversation.reply_draft() == ""
 
