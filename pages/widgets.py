@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 
 from playwright.sync_api import Locator, Page
 
-from pages.shell import not_busy, text_of, texts_of
+from pages.shell import not_busy, texts_of
 from robot.errors import ControlNotFound
 
 Scope = Page | Locator
@@ -171,9 +171,3 @@ def read_whole_list(
             shown.nth(before).or_(finished).first.wait_for()
             loaded.wait_for()
     return read_page()
-
-
-def list_status(region: Locator) -> str:
-    """What a list's footer says ("Page 1 of 2 · 14 invoices", "No more conversations")."""
-    status = region.get_by_role("status")
-    return text_of(status.first) if status.count() else ""

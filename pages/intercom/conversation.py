@@ -30,7 +30,6 @@ from pages.intercom.models import (
 )
 from pages.shell import (
     CommitAnswer,
-    latest_toast,
     not_busy,
     require,
     submit_and_wait,
@@ -255,10 +254,6 @@ class IntercomConversationPage:
         require(self.page, self.thread, site=SITE, screen="conversation")
         cards = self.thread.get_by_role("article", name=SESSION_PROCESSED, exact=True)
         return [_read_form(card) for card in cards.all()]
-
-    def toast_message(self) -> str | None:
-        """The toast the last change left ("Form submitted", ...), while it is shown."""
-        return latest_toast(self.page) or None
 
     # ---- Manage participants -------------------------------------------------------------
 
