@@ -166,7 +166,8 @@ def read_whole_list(
             before = shown.count()
             if before == 0:
                 break
-            shown.last.scroll_into_view_if_needed()
+            # Scroll to the list's foot (its status line), where the next rows are asked for.
+            status.last.scroll_into_view_if_needed()
             # More rows arrive, or the list says it has no more.
             shown.nth(before).or_(finished).first.wait_for()
             loaded.wait_for()
