@@ -120,6 +120,15 @@ def data_rows(table: Locator) -> Locator:
     return table.get_by_role("row").filter(has=table.page.get_by_role("cell"))
 
 
+def rows_of(table: Locator) -> list[list[str]]:
+    """Every body row's cell texts, read in one pass (cells grouped by the column count)."""
+    width = table.get_by_role("columnheader").count()
+    cells = texts_of(data_rows(table).get_by_role("cell"))
+    if width == 0:
+        return [cells] if cells else []
+    return [cells[i : i + width] for i in range(0, len(cells), width)]
+
+
 def cells_of(row: Locator, role: Literal["cell", "gridcell"] = "cell") -> list[str]:
     """The texts of ``row``'s cells, read from the DOM (not the layout)."""
     return texts_of(row.get_by_role(role))

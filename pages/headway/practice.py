@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from pages.headway._common import SITE
 from pages.headway.text import parse_clock, parse_iso_date
 from pages.shell import require
-from pages.widgets import cells_of, data_rows, read_whole_list
+from pages.widgets import read_whole_list, rows_of
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,7 @@ class _PracticeList:
     def _rows(self) -> list[list[str]]:
         require(self.page, self.table, site=SITE, screen=self.table_name)
 
-        def shown() -> list[list[str]]:
-            return [cells_of(row) for row in data_rows(self.table).all()]
-
-        return read_whole_list(self.region, self.table, shown)
+        return read_whole_list(self.region, self.table, lambda: rows_of(self.table))
 
 
 class HeadwayPatientsPage(_PracticeList):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from playwright.sync_api import Locator
 
 from pages.shell import not_busy, require
-from pages.widgets import Where, cells_of, data_rows, read_whole_list
+from pages.widgets import Where, read_whole_list, rows_of
 
 SITE = "Ruh Platform"
 CREATE_INVOICE_ENDPOINT = re.compile(r"^/api/clients/[^/]+/invoices$")
@@ -55,10 +55,7 @@ def table_rows(table: Locator, *, screen: str) -> list[list[str]]:
     """Every body row of a paged list as cell texts, read page by page to the end."""
     require(table.page, table, site=SITE, screen=screen)
 
-    def shown() -> list[list[str]]:
-        return [cells_of(row) for row in data_rows(table).all()]
-
-    return read_whole_list(list_region(table), table, shown)
+    return read_whole_list(list_region(table), table, lambda: rows_of(table))
 
 
 def show_row(table: Locator, row: Locator, *, screen: str) -> bool:
