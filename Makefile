@@ -9,18 +9,20 @@ BROWSER_READY := $(VENV)/.browser-ready
 DB_READY := $(VENV)/.db-ready
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-all lint typecheck unit setup browser clean bench
+.PHONY: demo test check lint typecheck setup clean bench
 
+# The demo practice holds requests that need review by design: exit 3 ("finished, some
+# items need review") is its expected ending, anything else is a failure.
 demo: setup
-	$(VENV)/bin/billing-robot demo
+	$(VENV)/bin/billing-robot demo || [ $$? -eq 3 ]
 
-# The suite CI runs: everything but the long end-to-end runs (under 5 minutes on 2 cores).
+# The suite CI runs (.ci/run): every test, the end-to-end runs included.
 test: setup lint typecheck
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q -m "not slow"
-
-# Everything, including the whole demo practice end to end (about 12 minutes on 2 cores).
-test-all: setup lint typecheck
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
+
+# The inner loop: lint, types and every test that needs no browser (about a minute).
+check: lint typecheck
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q -m "not browser"
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
@@ -28,9 +30,6 @@ lint: $(INSTALLED)
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy --strict robot pages flows cli
-
-unit: $(INSTALLED)
-	$(PY) -m pytest -q tests/unit
 
 bench: setup
 	$(PY) -m cli.benchmark

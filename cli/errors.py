@@ -15,10 +15,8 @@ from pathlib import Path
 
 import typer
 
-from robot.errorlog import ErrorLog
 from robot.errors import AuthError, ConfigError, ControlNotFound
 from robot.exit_codes import ExitCode
-from robot.ledger import LedgerError
 
 __all__ = ["fail", "one_line_errors"]
 
@@ -32,6 +30,10 @@ def fail(message: str, code: ExitCode) -> typer.Exit:
 @contextmanager
 def one_line_errors(log_dir: Path = Path("runs")) -> Iterator[None]:
     """Turn every error into one stderr line and its exit code (see module docstring)."""
+    # The ledger (sqlite, its schema) and the error log (structlog) load only when a
+    # command reaches them: --help and plan must start fast.
+    from robot.ledger.base import LedgerError
+
     try:
         yield
     except (typer.Exit, typer.Abort):
@@ -47,6 +49,8 @@ def one_line_errors(log_dir: Path = Path("runs")) -> Iterator[None]:
     except KeyboardInterrupt:
         raise fail("interrupted (Ctrl-C)", ExitCode.STOPPED) from None
     except Exception as error:
+        from robot.errorlog import ErrorLog
+
         log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = ErrorLog(log_dir).record(" ".join(sys.argv), error)
         raise fail(

@@ -102,8 +102,21 @@ class Worker:
         return self.run.evidence(self.page, item_id)
 
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
-        """Run one unit of work under the retry policy; it must start from a known page."""
-        return run_with_retry(unit, policy_from_settings(self.settings, operation=operation))
+        """Run one unit of work under the retry policy; it must start from a known page.
+
+        A second attempt starts the item's trace: what a failure needs is a record of
+        the attempts that failed, and nothing is recorded while all goes well.
+        """
+        attempts = 0
+
+        def attempt() -> T:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                self.tracer.record_from_here()
+            return unit()
+
+        return run_with_retry(attempt, policy_from_settings(self.settings, operation=operation))
 
     def _credentials(self) -> list[str]:
         # What a kept trace must never show: every configured login.

@@ -8,6 +8,8 @@ or therapist's name, an email address or note text — because they reach logs a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "AuthError",
     "BillingRobotError",
@@ -36,6 +38,17 @@ class BusinessRuleError(BillingRobotError):
     the client lacks insurance or a payment method, or a record the procedure needs is
     absent. Never retried: the same data gives the same answer.
     """
+
+    def __init__(self, reason: str, *, facts: Mapping[str, object] | None = None) -> None:
+        """``reason`` in plain words; ``facts``: what was read before the rule broke."""
+        super().__init__(reason)
+        self.facts: dict[str, object] = dict(facts or {})
+        """Billing facts read before the rule broke (client, date of service...): the
+        review table needs them to say which session a person must look at."""
+
+    def with_facts(self, facts: Mapping[str, object]) -> BusinessRuleError:
+        """The same verdict, carrying ``facts`` too (those already carried win)."""
+        return BusinessRuleError(str(self), facts={**facts, **self.facts})
 
 
 class TransientError(BillingRobotError):

@@ -9,6 +9,8 @@ The gate then:
 
 1. skips the step if the ledger says it is done (``ALREADY_DONE``);
 2. in a dry run screenshots the filled form, records *would commit* (``WOULD_COMMIT``);
+   a supervised rehearsal asks the operator at each one (yes walks on, skip ends the
+   item, stop ends the run);
 3. in supervised mode shows the operator the step, its values and the screenshot, and
    waits for yes / skip / stop;
 4. otherwise records *intent* (durably, before the click), clicks, verifies on the page,
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -108,6 +111,15 @@ class CommitGate:
         """True when the ledger already records ``step`` of ``item_id`` as done."""
         return self.ledger.step_state(item_id, step) is StepState.DONE
 
+    def _approved(self, item_id: str, step: str, request: ConfirmRequest) -> bool:
+        """Ask the operator: True on yes, False on skip; stop raises StopRequested."""
+        assert self.operator is not None  # supervised mode checked it in __init__
+        decision = self.operator.confirm(request)
+        _log.info("operator_decided", item_id=item_id, step=step, decision=decision.value)
+        if decision is Decision.STOP:
+            raise StopRequested(f"the operator stopped the run at {item_id} / {step}")
+        return decision is Decision.YES
+
     def record_found(self, item_id: str, step: str, evidence: Evidence) -> Outcome:
         """Record ``step`` as done because the site already shows it; click nothing.
 
@@ -147,6 +159,11 @@ class CommitGate:
 
         if self.mode is GateMode.DRY_RUN:
             shot = evidence.capture(f"{step}-would-commit")
+            # A supervised rehearsal walks every would-commit with the operator.
+            if self.operator is not None and not self._approved(
+                item_id, step, replace(request, rehearsal=True).with_screenshot(shot)
+            ):
+                return Outcome.SKIPPED
             # record_step keeps an existing intent: a rehearsal must not erase that warning.
             self.ledger.record_step(item_id, step, StepState.WOULD_COMMIT, shot)
             log.info("commit_rehearsed", outcome=Outcome.WOULD_COMMIT.value)
@@ -154,15 +171,11 @@ class CommitGate:
 
         before = evidence.capture(f"{step}-before")
 
-        if self.mode is GateMode.SUPERVISED:
-            assert self.operator is not None  # checked in __init__
-            decision = self.operator.confirm(request.with_screenshot(before))
-            log.info("operator_decided", decision=decision.value)
-            if decision is Decision.STOP:
-                raise StopRequested(f"the operator stopped the run at {item_id} / {step}")
-            if decision is Decision.SKIP:
-                self.ledger.record_step(item_id, step, StepState.SKIPPED, before)
-                return Outcome.SKIPPED
+        if self.mode is GateMode.SUPERVISED and not self._approved(
+            item_id, step, request.with_screenshot(before)
+        ):
+            self.ledger.record_step(item_id, step, StepState.SKIPPED, before)
+            return Outcome.SKIPPED
 
         # Intent is durable before the click: if we die now, the next run asks the site.
         self.ledger.record_step(item_id, step, StepState.INTENT, before)

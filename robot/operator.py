@@ -50,6 +50,8 @@ class ConfirmRequest:
     Shown on the operator's terminal only; never logged."""
     screenshot: Path | None = None
     """The filled form, as it will be submitted."""
+    rehearsal: bool = False
+    """A dry run: *yes* walks on to the next step; nothing is clicked either way."""
 
     def with_screenshot(self, screenshot: Path) -> ConfirmRequest:
         """The same request, showing ``screenshot``."""
@@ -111,6 +113,9 @@ class ConsoleOperator:
             table.add_row(str(key), str(value))
         if request.screenshot is not None:
             table.add_row("screenshot", str(request.screenshot))
-        self._console.print(
-            Panel(table, title="[bold]About to commit[/]", border_style="yellow", expand=False)
+        title = (
+            "[bold]Rehearsal: would commit (nothing is clicked)[/]"
+            if request.rehearsal
+            else "[bold]About to commit[/]"
         )
+        self._console.print(Panel(table, title=title, border_style="yellow", expand=False))

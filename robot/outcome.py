@@ -83,7 +83,7 @@ def outcome_for_error(error: BaseException, step: str | None) -> ItemOutcome:
     """
     where = f" at {step}" if step else " while reading the sites"
     if isinstance(error, BusinessRuleError):
-        return ItemOutcome.review(str(error))
+        return ItemOutcome(ItemStatus.NEEDS_REVIEW, str(error), facts=_json_facts(error.facts))
     if isinstance(error, StopRequested):
         return ItemOutcome(
             ItemStatus.STOPPED,
@@ -124,3 +124,11 @@ def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     first = text.splitlines()[0] if text else type(error).__name__
     return scrub_text(first)[:240]
+
+
+def _json_facts(facts: Mapping[str, object]) -> dict[str, JSONValue]:
+    # Dates and amounts as text: the ledger stores facts as JSON.
+    return {
+        key: value if isinstance(value, str | int | float | bool) or value is None else str(value)
+        for key, value in facts.items()
+    }

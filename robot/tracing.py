@@ -1,13 +1,17 @@
-"""Per-item Playwright traces that never hold a password or a session cookie.
+"""Per-item Playwright traces of what failed, that never hold a password or a cookie.
 
-A failed item keeps a trace (DOM snapshots of every action) for diagnosis; traces are the
-artefact people send around, so two defences stand between a secret and the file:
+Recording DOM snapshots of every action costs the robot about a tenth of its CPU, and
+a trace is only read when an item fails. So an item records nothing while all goes
+well: recording starts when a unit of work is retried (:meth:`ItemTracer.record_from_here`),
+and the trace of a failed item shows exactly the attempts that failed.
 
-1. **Logins happen outside any recorded chunk.** Recording starts per item
-   (:meth:`ItemTracer.start_item`); the run's logins happen before, and a login forced
-   mid-item (a session that expired) runs inside :meth:`ItemTracer.paused`, which closes
-   the chunk recorded so far and opens a new one after. The login form's typed values and
-   the login POST's body are therefore never recorded.
+Traces are the artefact people send around, so two defences stand between a secret and
+the file:
+
+1. **Logins happen outside any recorded chunk.** The run's logins happen before any item;
+   a login forced mid-item (a session that expired) runs inside :meth:`ItemTracer.paused`,
+   which closes the chunk recorded so far and opens a new one after. The login form's
+   typed values and the login POST's body are therefore never recorded.
 2. **Every kept file is scrubbed before it is handed over** (:func:`scrub_trace`): each
    configured username and password and each cookie value the context holds is replaced,
    in every spelling a trace can carry it (as typed, URL-encoded, JSON-escaped,
@@ -158,13 +162,15 @@ class ItemTracer:
             context.tracing.stop_chunk()
 
     def start_item(self, folder: Path) -> None:
-        """Begin recording one item; a kept trace goes into ``folder``."""
-        if not self._enabled:
-            return
+        """A new item begins (nothing is recorded yet); a kept trace goes into ``folder``."""
         self._folder = folder
         self._parts = []
-        self._context.tracing.start_chunk()
-        self._recording = True
+
+    def record_from_here(self) -> None:
+        """Start recording the item's actions (when a unit of work is tried again)."""
+        if self._enabled and self._folder is not None and not self._recording:
+            self._context.tracing.start_chunk()
+            self._recording = True
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -182,13 +188,13 @@ class ItemTracer:
 
     def end_item(self, *, keep: bool) -> list[Path]:
         """Stop recording; when ``keep``, scrub and return the item's trace files."""
-        if not (self._enabled and self._recording):
-            return []
-        self._recording = False
-        if keep:
-            self._parts.append(self._stop_into_part())
-        else:
-            self._context.tracing.stop_chunk()
+        if self._recording:
+            self._recording = False
+            if keep:
+                self._parts.append(self._stop_into_part())
+            else:
+                self._context.tracing.stop_chunk()
+        self._folder = None
         kept: list[Path] = []
         secrets = [*self._secrets(), *(cookie["value"] for cookie in self._context.cookies())]
         for part in self._parts:

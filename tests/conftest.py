@@ -24,6 +24,21 @@ def pytest_configure(config: pytest.Config) -> None:
     expect.set_options(timeout=browser_options.EXPECT_TIMEOUT_MS)
 
 
+# A test that uses one of these drives a real Chromium (pytest-playwright's fixtures, or
+# the mock sites a robot run browses): it is a browser test whether or not it says so.
+_BROWSER_FIXTURES = frozenset({"page", "context", "browser", "playwright", "sites", "mock_sites"})
+_BROWSER_FOLDERS = ("flows", "reliability", "fleet")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every browser test ``browser`` (``make check`` leaves them out)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        folder = item.path.parent.name
+        if fixtures & _BROWSER_FIXTURES or folder in _BROWSER_FOLDERS:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Launch options from robot.browser_options; pytest's --headed/--slowmo still win."""

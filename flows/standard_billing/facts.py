@@ -89,12 +89,41 @@ class BillingFacts:
 
 def read_billing_facts(worker: Worker, conversation_id: str) -> BillingFacts:
     """Read the request, the appointment and the calendar; build and check the plan."""
-    conversation, note_text = _read_conversation(worker, conversation_id)
-    parsed = parse_admin_note(note_text)
-    note = parsed.note
+    known: dict[str, object] = {"conversation_id": conversation_id}
+    try:
+        conversation, note_text = _read_conversation(worker, conversation_id)
+        parsed = parse_admin_note(note_text)
+        known |= _note_facts(parsed.note)
+        return _read_the_rest(
+            worker, conversation_id, conversation, parsed.problems, note_text, parsed.note
+        )
+    except BusinessRuleError as problem:
+        # The review table names the session a person must look at.
+        raise problem.with_facts(known) from None
+
+
+def _note_facts(note: AdminNote) -> dict[str, object]:
+    """What the note says, as far as it could be read (for the review table)."""
+    return {
+        "client_name": note.client_name,
+        "date_of_service": note.session_date.isoformat() if note.session_date else None,
+        "therapist": note.therapist,
+        "cpt_code": note.cpt_code,
+        "diagnosis_code": note.diagnosis_code,
+    }
+
+
+def _read_the_rest(
+    worker: Worker,
+    conversation_id: str,
+    conversation: ConversationDetails,
+    problems_in_note: tuple[str, ...],
+    note_text: str,
+    note: AdminNote,
+) -> BillingFacts:
     email, day, start, zone = note.client_email, note.session_date, note.start, note.zone
     if email is None or day is None or start is None or zone is None:
-        unread = "; ".join(parsed.problems) or "the admin note is missing session details"
+        unread = "; ".join(problems_in_note) or "the admin note is missing session details"
         raise BusinessRuleError(f"admin note unreadable: {unread}")
     client_id, appointment = _read_appointment(worker, email, day, start, zone)
     _check_headway_coverage(worker, email)

@@ -8,7 +8,8 @@ as arguments (no hidden clock):
 - ``timezones``: zone labels ("EST" is New York, daylight saving included), conversion,
   daylight-saving gaps and overlaps;
 - ``cpt``: CPT code by face-to-face minutes and the duration cross-checks;
-- ``icd10``: billable ICD-10-CM diagnosis codes (the code set loads on first use);
+- ``icd10``: billable ICD-10-CM diagnosis codes, asked of ``icd10_index``, a compact
+  index of the code set built on first use and cached in the user's cache folder;
 - ``telehealth``: session type to Headway's telehealth type;
 - ``windows``: Headway's 30-day limit and timely-billing flags; ``payout``: payout dates;
 - ``plan``: all of the above as one ``BillingPlan``, and the ``plan`` command's body.

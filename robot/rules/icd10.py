@@ -2,19 +2,21 @@
 
 Only a *billable* code (a leaf of the code tree, such as F41.1) can go on a claim; a
 category heading (F41) or a code that is not in the current code set cannot. The code set
-comes from the ``simple-icd-10-cm`` package, which parses a 10 MB XML file when first
-imported (about 1.5 s), so it is imported on first use, never at module import: the CLI's
-start-up and ``--help`` must not pay for it.
+comes from the ``simple-icd-10-cm`` package, which parses a 10 MB XML file when imported
+(seconds), so the rules ask a compact index of it instead (``icd10_index``): built from
+the package the first time it is needed, then read from the user's cache in milliseconds.
+Nothing is loaded at module import: the CLI's start-up and ``--help`` must not pay for it.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-import warnings
 from enum import StrEnum
 from functools import cache
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from robot.rules.icd10_index import CodeIndex
 
 # Letter, digit, letter-or-digit; then up to four more after the dot (X is a placeholder).
 _COMPACT = re.compile(r"([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?")
@@ -54,12 +56,12 @@ def find_icd10_codes(text: str) -> list[str]:
 
 
 @cache
-def _code_set() -> ModuleType:
-    # The package reads its data with a deprecated importlib call; that warning is its
-    # own business, not something a billing run should print.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return importlib.import_module("simple_icd_10_cm")
+def _code_index() -> CodeIndex:
+    # Imported here, not at the top, so that reading a note (which only needs the code
+    # shapes above) never touches the cache or the package; loaded once per process.
+    from robot.rules.icd10_index import default_cache_dir, load_code_index
+
+    return load_code_index(default_cache_dir())
 
 
 class Icd10Status(StrEnum):
@@ -75,13 +77,14 @@ def icd10_status(code: str) -> Icd10Status:
     normal = normalise_icd10(code)
     if normal is None:
         return Icd10Status.UNKNOWN
-    cm = _code_set()
-    if not cm.is_valid_item(normal):
-        return Icd10Status.UNKNOWN
-    # Chapters ("5") and blocks ("F40-F48") are valid items too, but never codes.
-    if not cm.is_category_or_subcategory(normal):
-        return Icd10Status.UNKNOWN
-    return Icd10Status.BILLABLE if cm.is_leaf(normal) else Icd10Status.HEADING
+    # Chapters ("5") and blocks ("F40-F48") are in the code set too, but never codes, so
+    # the index holds neither and they come out unknown.
+    index = _code_index()
+    if index.is_billable(normal):
+        return Icd10Status.BILLABLE
+    if index.is_heading(normal):
+        return Icd10Status.HEADING
+    return Icd10Status.UNKNOWN
 
 
 def is_billable_icd10(code: str) -> bool:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from fixtures.server import MockSites
 from flows.run import RunSummary, run_batch
+from robot.audit.present import money
 from tests.flows.conftest import on_own_thread, robot_settings, run_one
 
 # The whole demo practice: about four minutes of browser work on two cores.
@@ -173,3 +175,50 @@ def test_rerunning_a_billed_request_with_a_fresh_ledger_changes_nothing(
     assert [r.status for r in summary.results] == ["done"]
     assert {state for _, state in summary.results[0].steps} == {"done"}
     assert sites.world.snapshot() == after
+
+
+def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Page) -> None:
+    """Opened in Chromium: every review item with its reason and next step, totals equal to
+    what the mock sites now show, and a payout date for every session confirmed."""
+    _, summary, before, after = demo_run
+    page.goto(summary.report.as_uri())
+
+    review = page.get_by_role("table", name="The data did not add up")
+    reviews = [r for r in summary.results if r.status == "needs_review"]
+    expect(review.get_by_role("row")).to_have_count(len(reviews) + 1)  # + the header
+    for result in reviews:
+        line = review.get_by_role("row").filter(has_text=result.reason or "")
+        expect(line).to_have_count(1)
+        expect(line).to_contain_text("resolve")  # the next step names the command
+
+    old = _by_id(before["invoices"])
+    new_sessions = [s for s in after["headway_sessions"] if s["id"] not in
+                    {b["id"] for b in before["headway_sessions"]}]
+    written_off = [
+        i for i in after["invoices"]
+        if i["status"] == "Written off" and old.get(i["id"], {}).get("status") != "Written off"
+    ]
+    fees = [
+        i for i in after["invoices"]
+        if i["id"] not in old and any(c["outcome"] == "succeeded" for c in i["charges"])
+    ]
+    done = page.get_by_role("table", name="Counted only when the robot clicked and verified it")
+    for label, count, amount in (
+        ("Sessions confirmed on Headway", len(new_sessions), None),
+        (
+            "Invoices written off on the Ruh Platform",
+            len(written_off),
+            sum(Decimal(i["write_off_amount"]) for i in written_off),
+        ),
+        ("Late-cancellation fees charged", len(fees), sum(Decimal(i["amount"]) for i in fees)),
+    ):
+        line = done.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label))
+        cells = line.get_by_role("cell")
+        expect(cells.first).to_have_text(str(count))
+        if amount is not None:
+            expect(cells.nth(1)).to_have_text(money(Decimal(amount)))
+
+    payouts = page.get_by_role("table", name="Sessions this run confirmed on Headway")
+    rows = payouts.get_by_role("row").filter(has=page.get_by_role("cell")).all()
+    sessions_paid = [int(row.get_by_role("cell").all_inner_texts()[-1]) for row in rows]
+    assert sum(sessions_paid) == len(new_sessions)

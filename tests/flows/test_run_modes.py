@@ -77,3 +77,35 @@ def test_supervised_prompt_never_takes_a_vague_answer_as_yes(
     # Anything but the exact words is asked again; end of input means stop.
     _supervised(sites, robot_dir, f"{answer}\n")
     assert sites.world.snapshot() == before
+
+
+def test_supervised_prompt_shows_step_n_of_m_and_the_values(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    shown = io.StringIO()
+    settings = robot_settings(sites, robot_dir, supervised=True)
+    operator = ConsoleOperator(
+        stdin=io.StringIO("yes\nstop\n"), console=Console(file=shown, width=200)
+    )
+    run_one(settings, "conv-0001", today=sites.world.state.practice.today, operator=operator)
+    text = shown.getvalue()
+    client = sites.world.state.conversation("conv-0001").contact_email
+    assert "1 of 8: Add the client's email address as a participant" in text
+    assert client in text
+    assert "2 of 8: Remove the practice's own address" in text
+    assert "care@ruhcare.example" in text
+
+
+def test_supervised_dry_run_walks_every_would_commit_with_a_prompt(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    before = sites.world.snapshot()
+    shown = io.StringIO()
+    settings = robot_settings(sites, robot_dir, supervised=True, dry_run=True)
+    operator = ConsoleOperator(stdin=io.StringIO("yes\n" * 8), console=Console(file=shown))
+    summary = run_one(
+        settings, "conv-0001", today=sites.world.state.practice.today, operator=operator
+    )
+    assert [r.status for r in summary.results] == ["rehearsed"]
+    assert shown.getvalue().count("Rehearsal: would commit") == 8
+    assert sites.world.snapshot() == before

@@ -22,7 +22,9 @@ from tests.flows.conftest import (
     on_own_thread,
     process_batch,
     processes,
+    robot_env,
     robot_settings,
+    run_cli,
     run_item,
 )
 
@@ -160,3 +162,31 @@ def test_operator_named_client_is_refunded_and_written_off(
     assert [Decimal(r["session_charge"]) for r in _write_offs(after)] == [Decimal("150.00")]
     messages = sites.world.state.conversation("conv-wc2").messages
     assert [m.macro for m in messages if m.author_type == "admin"] == [MACRO]
+
+
+@pytest.mark.scenario("demo")
+@pytest.mark.parametrize(("key", "with_date"), [("wc1", True), ("wc2", False)])
+def test_refund_headway_client_from_the_command_line(
+    sites: MockSites, robot_dir: Path, key: str, with_date: bool
+) -> None:
+    """``billing-robot refund-headway-client EMAIL [--appointment DATE]``, as typed: a
+    12-day-old session is billed on Headway, a 45-day-old one written off in the sheet."""
+    client = sites.world.state.client(f"cl-{key}")
+    args = ["refund-headway-client", client.email]
+    if with_date:
+        day = next(a.date for a in sites.world.state.appointments if a.id == f"ap-{key}")
+        args += ["--appointment", day.isoformat()]
+    today = sites.world.state.practice.today.isoformat()
+    env = robot_env(robot_settings(sites, robot_dir))
+    result = run_cli([*args, "--today", today], env, robot_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    after = sites.world.snapshot()
+    payment = _payment(after, f"pay-{key}")
+    assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
+    if key == "wc1":
+        assert len(_sessions(after, client.id)) == 1
+        assert _write_offs(after) == []
+    else:
+        assert _sessions(after, client.id) == []
+        assert [r["name"] for r in _write_offs(after)] == [f"{client.name} Headway Write-Off"]

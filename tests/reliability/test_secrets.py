@@ -1,9 +1,10 @@
 """No artefact of a run ever holds a password, a login name or a session cookie.
 
-Items fail after the robot logged in to every site (the pre-flight), and the second
-item's sessions expire so it logs in again mid-item: its trace is recorded around that
-login. Then every file the run wrote (traces unzipped), the ledger and the console output
-are searched for every configured secret.
+Items fail after the robot logged in to every site (the pre-flight). Before the second
+item its sessions expire and the login page fails once, so the item's first attempt
+fails and its retry (which is recorded) logs in again mid-trace. Then every file the run
+wrote (traces unzipped), the ledger and the console output are searched for every
+configured secret.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def test_failed_items_leave_no_secret_in_any_artefact(
         for tokens in sites.world.sessions.values():
             issued.update(tokens)
         sites.world.expire_sessions()
+        arm_fault(sites, "intercom", kind="fail", path=r"^/login", method="GET", count=1)
 
     settings = robot_settings(sites, robot_dir)
     summary = on_own_thread(

@@ -81,6 +81,7 @@ def test_a_login_while_paused_is_not_recorded(playwright: Playwright, tmp_path: 
         tracer = ItemTracer(context, lambda: [], enabled=True)
         page = context.new_page()
         tracer.start_item(tmp_path)
+        tracer.record_from_here()
         page.goto(FORM)
         with tracer.paused():  # a login: type, submit, land on the next page
             page.get_by_label("Password").fill(PASSWORD)
@@ -103,6 +104,7 @@ def test_a_secret_left_on_the_page_is_scrubbed_from_the_kept_trace(
         tracer = ItemTracer(context, lambda: [PASSWORD], enabled=True)
         page = context.new_page()
         tracer.start_item(tmp_path)
+        tracer.record_from_here()
         page.goto(FORM)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_text("step").click()
@@ -116,3 +118,16 @@ def test_a_secret_left_on_the_page_is_scrubbed_from_the_kept_trace(
 def _text_bytes(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         return "".join(archive.read(m).decode("utf-8", "replace") for m in archive.namelist())
+
+
+@pytest.mark.browser
+def test_an_item_that_goes_well_records_nothing(playwright: Playwright, tmp_path: Path) -> None:
+    with BrowserRuntime(Settings(), playwright=playwright) as runtime:
+        context = runtime.new_context()
+        tracer = ItemTracer(context, lambda: [], enabled=True)
+        page = context.new_page()
+        tracer.start_item(tmp_path)
+        page.goto(AFTER)
+        assert tracer.end_item(keep=True) == []
+        context.close()
+    assert list(tmp_path.iterdir()) == []

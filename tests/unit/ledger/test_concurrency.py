@@ -92,8 +92,9 @@ def test_robots_in_two_processes_claim_every_item_exactly_once(
     for process in processes:
         process.start()
     results = collect(queue, processes)
+    # Every item exactly once is the property; how the items split depends on which
+    # process the OS runs first (on a loaded machine one may take them all).
     exactly_once(results, ids)
-    assert all(results), "both processes should have won some claims"
     ledger = open_ledger(None)
     assert {i.status for i in ledger.list_items()} == {ItemStatus.DONE}
 
