@@ -1,10 +1,16 @@
-"""The login page every app shows (and redirects to when a session expires)."""
+"""The login page every app shows (and sends a browser to when its session has expired).
+
+Logging in is a plain form post, as single sign-on pages are; the app it lands on is the
+single-page app (see :mod:`pages.shell`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from playwright.sync_api import Page
+
+from pages.shell import text_of
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,7 @@ class LoginResult:
 
 
 class LoginPage:
-    """``/login`` of any mock or real app: email, password, "Log in"."""
+    """``/login`` of any app: email, password, "Log in"."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the app's origin."""
@@ -26,6 +32,8 @@ class LoginPage:
         self.password = page.get_by_label("Password")
         self.submit = page.get_by_role("button", name="Log in")
         self.error = page.get_by_role("alert")
+        # Every page of a logged-in app has the account menu's "Log out".
+        self.logged_in = page.get_by_role("button", name="Log out", exact=True)
 
     def is_showing(self) -> bool:
         """True when the browser is on this app's login page."""
@@ -40,10 +48,9 @@ class LoginPage:
         """Fill and submit the form; report whether the app let us in."""
         self.email.fill(email)
         self.password.fill(password)
-        # The form posts and the browser loads the answer: the page asked for (logged in),
-        # or the login page again with an error. Waiting for that navigation covers both.
-        with self.page.expect_navigation():
-            self.submit.click()
-        if self.is_showing():
-            return LoginResult(ok=False, message=self.error.inner_text())
-        return LoginResult(ok=True)
+        self.submit.click()
+        # The answer is the app (logged in) or the login page again with its error.
+        self.logged_in.or_(self.error).first.wait_for()
+        if self.logged_in.count():
+            return LoginResult(ok=True)
+        return LoginResult(ok=False, message=text_of(self.error.first))

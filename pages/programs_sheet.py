@@ -9,7 +9,11 @@ from typing import Self
 
 from playwright.sync_api import Page
 
-from pages.widgets import choose_option, dialog, exact
+from pages.shell import CommitAnswer, require, submit_and_wait, text_of
+from pages.widgets import Where, cells_of, choose_option, dialog, exact
+
+SITE = "Programs Sheet"
+ADD_ROW_ENDPOINT = re.compile(r"^/d/[^/]+/api/rows$")
 
 # People (and the procedure) write the program with a hyphen or an en/em dash.
 _DASHES = "-–—"
@@ -39,7 +43,7 @@ def _program_pattern(program: str) -> re.Pattern[str]:
 
 
 class ProgramsSheetPage:
-    """The Programs sheet (``/sheet``)."""
+    """The Programs sheet (``/d/<document>/edit``; the app's home leads there)."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the Programs Sheet's origin."""
@@ -49,20 +53,19 @@ class ProgramsSheetPage:
         self.new_entry_button = page.get_by_role("button", name="New entry")
 
     def open(self) -> Self:
-        """Go to the sheet."""
-        self.page.goto(f"{self.base_url}/sheet")
+        """Go to the sheet (the app's home opens the practice's document)."""
+        self.page.goto(f"{self.base_url}/")
+        require(self.page, self.grid, site=SITE, screen="Programs sheet")
         return self
 
     def rows(self) -> list[ProgramSheetRow]:
         """Every filled row of the sheet, top to bottom."""
-        # The grid arrives after a spinner; blank spreadsheet rows are not part of it.
-        self.grid.wait_for()
+        require(self.page, self.grid, site=SITE, screen="Programs sheet")
         result = []
+        # Blank spreadsheet rows have no gridcells (and are hidden from the tree).
         for row in self.grid.get_by_role("row").filter(has=self.page.get_by_role("gridcell")).all():
-            number = row.get_by_role("rowheader").inner_text().strip()
-            name, program, charge, willing, sessions, status = (
-                text.strip() for text in row.get_by_role("gridcell").all_inner_texts()
-            )
+            number = text_of(row.get_by_role("rowheader"))
+            name, program, charge, willing, sessions, status = cells_of(row, role="gridcell")
             result.append(
                 ProgramSheetRow(
                     row_number=int(number),
@@ -78,6 +81,7 @@ class ProgramsSheetPage:
 
     def start_new_entry(self) -> NewEntryForm:
         """Click "New entry"."""
+        require(self.page, self.new_entry_button, site=SITE, screen="Programs sheet")
         self.new_entry_button.click()
         return NewEntryForm(self.page, self.base_url)
 
@@ -96,7 +100,9 @@ class NewEntryForm:
             "Amount the client is willing to pay", exact=True
         )
         self.sessions_approved = self.dialog.get_by_label("Number of sessions approved", exact=True)
-        self.save_button = self.dialog.get_by_role("button", name="Save")
+        self.save_button = self.dialog.get_by_role("button", name="Save", exact=True)
+        self.where = Where(SITE, "New entry dialog")
+        self.last_answer: CommitAnswer | None = None
 
     def fill(
         self,
@@ -111,14 +117,22 @@ class NewEntryForm:
         self.name.fill(name)
         # Type the part before any dash: it is the same whichever dash the option uses.
         search = re.split(f"[{_DASHES}]", program, maxsplit=1)[0].strip()
-        choose_option(self.dialog, "Program", search, _program_pattern(program))
+        choose_option(self.dialog, "Program", search, _program_pattern(program), self.where)
         self.session_charge.fill(f"{session_charge:.2f}")
         self.amount_client_will_pay.fill(f"{amount_client_will_pay:.2f}")
         self.sessions_approved.fill(str(sessions_approved))
-        choose_option(self.dialog, "Status", status, exact(status))
+        choose_option(self.dialog, "Status", status, exact(status), self.where)
 
     def save(self) -> ProgramsSheetPage:
-        """Click "Save" (irreversible: adds the row to the shared sheet)."""
-        with self.page.expect_navigation():
-            self.save_button.click()
+        """Click "Save" (IRREVERSIBLE: adds the row to the shared sheet).
+
+        Clicked again, it adds the row again. The app's answer is in ``last_answer``.
+        """
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.save_button,
+            site=SITE,
+            action="add the entry",
+            endpoint=ADD_ROW_ENDPOINT,
+        )
         return ProgramsSheetPage(self.page, self.base_url)

@@ -2,7 +2,7 @@
 
 The flow walks them in the procedure's order::
 
-    provider = HeadwayHomePage(page, url).open().select_therapist("Sana Qureshi")
+    provider = HeadwayHomePage(page, url).open().select_therapist("Sana Qureshi")  # left menu
     calendar = provider.open_calendar().go_to_date(day)
     dialog = calendar.open_slot(day, 16)
     dialog.select_client("owen@", "Owen Thompson")

@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING, Self
 
 from playwright.sync_api import Locator, Page
 
+from pages.headway._common import SITE, where
 from pages.headway.text import long_date, parse_iso_date, parse_range, slot_name
+from pages.shell import require, shown_errors, text_of, texts_of
 from pages.widgets import exact
 
 if TYPE_CHECKING:
     from pages.headway.session_dialog import HeadwaySessionDialog
+
+_WEEK = re.compile(r"^Week of ")
 
 
 @dataclass(frozen=True)
@@ -29,44 +33,44 @@ class CalendarSession:
 
 
 class HeadwayCalendarPage:
-    """``/providers/<id>/calendar?date=YYYY-MM-DD``: the week holding that date."""
+    """``/providers/<provider>/calendar?date=YYYY-MM-DD``: the week holding that date."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Headway's origin."""
         self.page = page
         self.base_url = base_url.rstrip("/")
-        self.grid = page.get_by_role("table", name=re.compile(r"^Week of "))
+        self.grid = page.get_by_role("table", name=_WEEK)
         self.timezone = page.get_by_label("Time zone")
         self.go_to_date_input = page.get_by_label("Go to date", exact=True)
         self.go_button = page.get_by_role("button", name="Go", exact=True)
         self.previous_week_link = page.get_by_role("link", name="Previous week", exact=True)
         self.next_week_link = page.get_by_role("link", name="Next week", exact=True)
-        # The page-level alert shown when the server refused a confirmation; the dialog's
-        # own alerts are hidden with it, so they never match here.
-        self.page_alert = page.get_by_role("main").get_by_role("alert")
 
-    def open(self, therapist_id: str, day: date) -> Self:
-        """Go straight to the week holding ``day`` on a therapist's calendar (stable URL)."""
-        self.page.goto(f"{self.base_url}/providers/{therapist_id}/calendar?date={day.isoformat()}")
-        return self
+    def wait_until_shown(self) -> None:
+        """Wait for the week grid (TransientError if the app could not draw it)."""
+        require(self.page, self.grid, site=SITE, screen="calendar")
 
     def is_showing(self) -> bool:
-        """True when the tab shows a Headway calendar (not an error page)."""
+        """True when the tab shows a Headway calendar (not an error or the login page)."""
         return (
             self.page.url.startswith(self.base_url)
             and "/calendar" in self.page.url
-            and self.page.get_by_label("Time zone").count() > 0
+            and self.grid.count() == 1
         )
 
     def timezone_label(self) -> str:
         """The calendar's time zone as shown, e.g. ``EST``."""
-        return self.timezone.inner_text().strip()
+        self.wait_until_shown()
+        return text_of(self.timezone)
 
     def go_to_date(self, day: date) -> Self:
         """Type ``day`` into "Go to date" and click "Go"."""
+        self.wait_until_shown()
         self.go_to_date_input.fill(day.isoformat())
         self.go_button.click()
-        self.page.wait_for_url(re.compile(rf"[?&]date={day.isoformat()}(&|$)"))
+        self.wait_until_shown()
+        if day not in self.week_days():
+            raise where("calendar").missing(f"week of {day.isoformat()}")
         return self
 
     def previous_week(self) -> Self:
@@ -78,25 +82,25 @@ class HeadwayCalendarPage:
         return self._change_week(self.next_week_link)
 
     def _change_week(self, link: Locator) -> Self:
-        before = self.page.url
+        self.wait_until_shown()
         link.click()
-        self.page.wait_for_url(lambda url: url != before)
+        self.wait_until_shown()
         return self
 
     def week_days(self) -> list[date]:
         """The seven days shown, Monday first (read from the grid's column headers)."""
-        self.grid.wait_for()
+        self.wait_until_shown()
         headers = self.grid.get_by_role("columnheader").get_by_role("time")
         days = [parse_iso_date(h.get_attribute("datetime") or "") for h in headers.all()]
         return [d for d in days if d is not None]
 
     def sessions_on(self, day: date) -> list[CalendarSession]:
         """Every session shown on ``day`` (empty if ``day`` is not in the shown week)."""
-        self.grid.wait_for()
+        self.wait_until_shown()
         name = re.compile(rf"{re.escape(long_date(day))}$")
         sessions = []
-        for text in self.grid.get_by_role("article", name=name).all_inner_texts():
-            session = _parse_session(day, text)
+        for card in self.grid.get_by_role("article", name=name).all():
+            session = _parse_session(day, texts_of(card.get_by_role("paragraph")))
             if session is not None:
                 sessions.append(session)
         return sessions
@@ -105,31 +109,32 @@ class HeadwayCalendarPage:
         """Click the empty slot at ``hour`` (0-23) on ``day``; the "New session" dialog opens."""
         from pages.headway.session_dialog import HeadwaySessionDialog
 
-        self.grid.get_by_role("button", name=exact(slot_name(day, hour))).click()
+        self.wait_until_shown()
+        slot = self.grid.get_by_role("button", name=exact(slot_name(day, hour)))
+        if slot.count() != 1:
+            raise where("calendar").missing(f"slot at {hour}:00 on {day.isoformat()}")
+        slot.click()
         dialog = HeadwaySessionDialog(self.page, self.base_url)
         dialog.wait_until_open()
         return dialog
 
     def error_message(self) -> str | None:
-        """Why the server refused the last confirmation, if it did ("Session not confirmed...")."""
-        if self.page_alert.count() == 0:
-            return None
-        return " ".join(t.strip() for t in self.page_alert.all_inner_texts())
+        """Why Headway refused the last confirmation, if it did ("Session not confirmed...")."""
+        return shown_errors(self.page) or None
 
 
-def _parse_session(day: date, text: str) -> CalendarSession | None:
-    # A card reads, one per line: client, "4:00 PM – 4:53 PM", status, "CPT 90837, 90846".
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    times = parse_range(text)
+def _parse_session(day: date, lines: list[str]) -> CalendarSession | None:
+    # A card reads, one paragraph each: client, "4:00 PM – 4:53 PM", status, "CPT 90837".
+    lines = [line for line in lines if line]
+    times = parse_range(" ".join(lines))
     if len(lines) < 3 or times is None:
         return None
     cpt_line = next((line for line in lines if line.upper().startswith("CPT")), "")
-    codes = tuple(re.findall(r"\b\d{5}\b", cpt_line))
     return CalendarSession(
         client_name=lines[0],
         date=day,
         start=times[0],
         end=times[1],
         status=lines[2],
-        cpt_codes=codes,
+        cpt_codes=tuple(re.findall(r"\b\d{5}\b", cpt_line)),
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Self
+from decimal import Decimal, InvalidOperation
 
 from playwright.sync_api import Page
 
+from pages.headway._common import SITE
 from pages.headway.text import parse_clock, parse_iso_date
+from pages.shell import require
+from pages.widgets import read_whole_list, rows_of
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,11 @@ class PatientRow:
 
 @dataclass(frozen=True)
 class PayoutRow:
-    """A row of the Payments table: one confirmed session and when it will be paid."""
+    """A row of the Payments table: one confirmed session and its payout.
+
+    ``status``: "Paid" (on or before the expected date), "Paid late", "Pending" (not due
+    yet) or "Missing" (due and not paid); ``paid_on`` is None until it is paid.
+    """
 
     session_date: date | None
     session_start: time | None
@@ -35,65 +42,61 @@ class PayoutRow:
     cpt_codes: tuple[str, ...]
     confirmed_on: date | None
     expected_payout: date | None
+    status: str = ""
+    paid_on: date | None = None
+    amount: Decimal | None = None
 
 
-class HeadwayPatientsPage:
+class _PracticeList:
+    """A practice-wide list of Headway's: a card with a table that grows by "Show more"."""
+
+    table_name = ""
+    region_name = ""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        """Bind to ``page``; ``base_url`` is Headway's origin."""
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.table = page.get_by_role("table", name=self.table_name, exact=True)
+        self.region = page.get_by_role("region", name=self.region_name, exact=True)
+
+    def _rows(self) -> list[list[str]]:
+        require(self.page, self.table, site=SITE, screen=self.table_name)
+
+        return read_whole_list(self.region, self.table, lambda: rows_of(self.table))
+
+
+class HeadwayPatientsPage(_PracticeList):
     """``/patients``: every client, with insurance and payment-method status."""
 
-    def __init__(self, page: Page, base_url: str) -> None:
-        """Bind to ``page``; ``base_url`` is Headway's origin."""
-        self.page = page
-        self.base_url = base_url.rstrip("/")
-        self.table = page.get_by_role("table", name="Patients", exact=True)
-
-    def open(self) -> Self:
-        """Go to the Patients page."""
-        self.page.goto(f"{self.base_url}/patients")
-        return self
+    table_name = "Patients"
+    region_name = "All patients"
 
     def patients(self) -> list[PatientRow]:
-        """Every row of the table (after it has loaded)."""
-        self.table.wait_for()
-        rows = []
-        for row in self.table.get_by_role("row").all()[1:]:
-            cells = [c.strip() for c in row.get_by_role("cell").all_inner_texts()]
-            if len(cells) < 6:  # the "No patients yet." row
-                continue
-            rows.append(
-                PatientRow(
-                    name=cells[0],
-                    email=cells[1],
-                    provider=cells[2],
-                    insurer=cells[3],
-                    insurance_verified=cells[4] == "Verified",
-                    payment_on_file=cells[5] == "On file",
-                )
+        """Every patient, the list read to its end (it shows 25 at a time)."""
+        return [
+            PatientRow(
+                name=cells[0],
+                email=cells[1],
+                provider=cells[2],
+                insurer=cells[3],
+                insurance_verified=cells[4] == "Verified",
+                payment_on_file=cells[5] == "On file",
             )
-        return rows
+            for cells in self._rows()
+        ]
 
 
-class HeadwayPaymentsPage:
-    """``/payments`` (admins only): confirmed sessions and their expected payout dates."""
+class HeadwayPaymentsPage(_PracticeList):
+    """``/payments`` (admins only): confirmed sessions and their payouts."""
 
-    def __init__(self, page: Page, base_url: str) -> None:
-        """Bind to ``page``; ``base_url`` is Headway's origin."""
-        self.page = page
-        self.base_url = base_url.rstrip("/")
-        self.table = page.get_by_role("table", name="Payments", exact=True)
-
-    def open(self) -> Self:
-        """Go to the Payments page."""
-        self.page.goto(f"{self.base_url}/payments")
-        return self
+    table_name = "Payments"
+    region_name = "Payouts"
 
     def payments(self) -> list[PayoutRow]:
-        """Every row of the table (after it has loaded)."""
-        self.table.wait_for()
+        """Every confirmed session's payout, newest session first, read to the end."""
         rows = []
-        for row in self.table.get_by_role("row").all()[1:]:
-            cells = [c.strip() for c in row.get_by_role("cell").all_inner_texts()]
-            if len(cells) < 6:  # the "No confirmed sessions yet." row
-                continue
+        for cells in self._rows():
             day, _, start = cells[0].partition(" ")
             rows.append(
                 PayoutRow(
@@ -104,6 +107,16 @@ class HeadwayPaymentsPage:
                     cpt_codes=tuple(re.findall(r"\b\d{5}\b", cells[3])),
                     confirmed_on=parse_iso_date(cells[4]),
                     expected_payout=parse_iso_date(cells[5]),
+                    status=cells[6],
+                    paid_on=parse_iso_date(cells[7]),
+                    amount=_money(cells[8]),
                 )
             )
         return rows
+
+
+def _money(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace("$", "").replace(",", "").strip())
+    except InvalidOperation:
+        return None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import Locator, Page
 
+from pages.headway._common import CONFIRM_ENDPOINT, SITE, where
 from pages.headway.text import (
     parse_clock,
     parse_iso_date,
@@ -21,6 +22,7 @@ from pages.headway.text import (
     parse_long_date,
     parse_minutes,
 )
+from pages.shell import CommitAnswer, submit_and_wait, text_of, texts_of
 from pages.widgets import choose_option, chosen_values, dialog, exact
 
 if TYPE_CHECKING:
@@ -79,6 +81,8 @@ class HeadwaySessionDialog:
         self.alerts = self.dialog.get_by_role("alert")
         self.summary_terms = self.dialog.get_by_role("term")
         self.summary_values = self.dialog.get_by_role("definition")
+        self.where = where("New session dialog")
+        self.last_answer: CommitAnswer | None = None
 
     def wait_until_open(self) -> None:
         """Wait for the dialog and its first step to be showing."""
@@ -91,9 +95,16 @@ class HeadwaySessionDialog:
     # ---- Step 1: Session ------------------------------------------------------------
 
     def select_client(self, search: str, client_name: str) -> None:
-        """Under Session -> Client, type ``search`` and pick ``client_name``."""
-        option = re.compile(rf"^\s*{re.escape(client_name)}\s*\(")
-        choose_option(self.dialog, CLIENT, search, option)
+        """Under Session -> Client, type ``search`` and pick ``client_name``.
+
+        Options read "Name (email)"; when ``search`` is the client's email the option must
+        carry exactly that email too, so two clients of the same name never mix.
+        """
+        email = re.escape(search.strip()) if "@" in search else r"[^()]*"
+        option = re.compile(rf"^\s*{re.escape(client_name)}\s*\({email}\)\s*$", re.IGNORECASE)
+        choose_option(
+            self.dialog, CLIENT, search, option, self.where, control="client matching the search"
+        )
 
     def set_date(self, day: date) -> None:
         """Set "Date"."""
@@ -109,17 +120,20 @@ class HeadwaySessionDialog:
 
     def duration_minutes(self) -> int | None:
         """The "Duration" Headway computes from start and end (None when they are invalid)."""
-        return parse_minutes(self.dialog.get_by_label("Duration", exact=True).inner_text())
+        return parse_minutes(text_of(self.dialog.get_by_label("Duration", exact=True)))
 
     def choose_location(self, name: str) -> None:
         """Pick "Location", e.g. "Virtual (my own telehealth link)"."""
-        choose_option(self.dialog, LOCATION, name, exact(name))
+        choose_option(self.dialog, LOCATION, name, exact(name), self.where)
 
     def choose_client_join_from(self, address_or_state: str) -> None:
-        """Pick "Your client will join from" by the address or its state's name."""
-        choose_option(
-            self.dialog, CLIENT_JOIN_FROM, address_or_state, re.compile(re.escape(address_or_state))
-        )
+        """Pick "Your client will join from" by the address or its state's name.
+
+        Options read "New York: Ruh Care, 245 Park Ave, ..."; either part must match whole.
+        """
+        given = re.escape(address_or_state.strip())
+        option = re.compile(rf"^\s*(?:{given}:.*|[^:]*:\s*{given})\s*$")
+        choose_option(self.dialog, CLIENT_JOIN_FROM, address_or_state, option, self.where)
 
     def choose_recurrence(self, name: str) -> None:
         """Pick "Recurrence", e.g. "Does not repeat"."""
@@ -127,11 +141,15 @@ class HeadwaySessionDialog:
 
     def add_cpt_code(self, code: str) -> None:
         """Add ``code`` (e.g. "90837") under "CPT Codes"."""
-        choose_option(self.dialog, CPT_CODES, code, re.compile(rf"^\s*{re.escape(code)}\b"))
+        choose_option(
+            self.dialog, CPT_CODES, code, re.compile(rf"^\s*{re.escape(code)}\b"), self.where
+        )
 
     def choose_diagnosis_code(self, code: str) -> None:
         """Pick ``code`` (e.g. "F41.1") under "Diagnosis Code"."""
-        choose_option(self.dialog, DIAGNOSIS_CODE, code, re.compile(rf"^\s*{re.escape(code)}\s"))
+        choose_option(
+            self.dialog, DIAGNOSIS_CODE, code, re.compile(rf"^\s*{re.escape(code)}\s"), self.where
+        )
 
     def choose_session_location(self, name: str) -> None:
         """Pick "Session Location", e.g. "Virtual (Telehealth)"."""
@@ -143,7 +161,7 @@ class HeadwaySessionDialog:
 
     def choose_joined_from_state(self, state: str) -> None:
         """Pick the state (full name) under "Where did you join the telehealth session from?"."""
-        choose_option(self.dialog, JOINED_FROM_STATE, state, exact(state))
+        choose_option(self.dialog, JOINED_FROM_STATE, state, exact(state), self.where)
 
     def check_attestation(self) -> None:
         """Check the step's Attestation box."""
@@ -174,15 +192,25 @@ class HeadwaySessionDialog:
         return self.confirm_button.is_enabled()
 
     def sign_note_and_confirm(self) -> HeadwayCalendarPage:
-        """Click "Sign note & Confirm Session" (IRREVERSIBLE: confirms and bills)."""
+        """Click "Sign note & Confirm Session" (IRREVERSIBLE: confirms and bills).
+
+        Headway answers in the background: on success the calendar is drawn again with
+        the session on it; a refusal leaves the dialog open with Headway's reason
+        (``last_answer``, ``refusal_message``). No answer raises TransientError.
+        """
         from pages.headway.calendar import HeadwayCalendarPage
 
-        self.confirm_button.click()
-        # The form posts and the browser loads whatever came back (the calendar, or an
-        # error page if the answer was lost); the dialog is gone from either.
-        self.dialog.wait_for(state="hidden")
-        self.page.wait_for_load_state()
-        return HeadwayCalendarPage(self.page, self.base_url)
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.confirm_button,
+            site=SITE,
+            action="confirm the session",
+            endpoint=CONFIRM_ENDPOINT,
+        )
+        calendar = HeadwayCalendarPage(self.page, self.base_url)
+        if self.last_answer.ok:
+            calendar.wait_until_shown()
+        return calendar
 
     def close(self) -> None:
         """Close the dialog without confirming."""
@@ -193,7 +221,7 @@ class HeadwaySessionDialog:
 
     def refusal_message(self) -> str | None:
         """Why Headway can't confirm for the chosen client (insurance / payment), if it can't."""
-        texts = [t.strip() for t in self.alerts.all_inner_texts() if t.strip()]
+        texts = [t for t in texts_of(self.alerts) if t]
         return " ".join(texts) or None
 
     def read_form(self) -> SessionForm:
@@ -222,8 +250,8 @@ class HeadwaySessionDialog:
         )
 
     def _read_summary(self) -> SessionForm:
-        terms = [t.strip() for t in self.summary_terms.all_inner_texts()]
-        values = [_blank_dash(v) for v in self.summary_values.all_inner_texts()]
+        terms = texts_of(self.summary_terms)
+        values = [_blank_dash(v) for v in texts_of(self.summary_values)]
         shown = dict(zip(terms, values, strict=False))
         name, email = _split_client(shown.get(CLIENT, ""))
         return SessionForm(
@@ -245,7 +273,10 @@ class HeadwaySessionDialog:
 
     def _radio(self, group: str, name: str) -> Locator:
         radios = self.dialog.get_by_role("radiogroup", name=group, exact=True)
-        return radios.get_by_role("radio", name=exact(name))
+        radio = radios.get_by_role("radio", name=exact(name))
+        if radio.count() != 1:
+            raise self.where.missing(f"'{group}' choice {name!r}")
+        return radio
 
     def _checked(self, group: str) -> str:
         # A group hidden with its section (telehealth fields for an office visit) reads "".

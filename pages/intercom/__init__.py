@@ -3,12 +3,16 @@
 Screens: the inbox and its team views (``IntercomInboxPage``, ``IntercomViewPage``), the
 search (``IntercomSearchPage``), one conversation (``IntercomConversationPage`` with its
 ``IntercomManageParticipantsDialog``), a new conversation
-(``IntercomNewConversationPage``), and the "What's new" popup.
+(``IntercomNewConversationPage``), and the popups ("What's new", the product tour).
 
-Methods whose docstring starts IRREVERSIBLE make one change on the site and nothing else,
-so the commit gate can photograph the filled form and ask before calling them.
+Addresses carry the workspace (``/a/<workspace>/...``): ``IntercomInboxPage.workspace()``
+reads it where the login landed; ``conversation_path(workspace, id)`` is the stable deep
+link of a conversation. Methods whose docstring starts IRREVERSIBLE make one change on
+the site and wait for the app's answer, so the commit gate can photograph the filled form
+and ask before calling them.
 """
 
+from pages.intercom._common import conversation_path, workspace_of
 from pages.intercom.compose import IntercomNewConversationPage
 from pages.intercom.conversation import (
     IntercomConversationPage,
@@ -16,14 +20,23 @@ from pages.intercom.conversation import (
 )
 from pages.intercom.inbox import IntercomInboxPage, IntercomSearchPage, IntercomViewPage
 from pages.intercom.models import (
+    CloseResult,
     ConversationDetails,
     ConversationRow,
     SessionProcessedForm,
     ThreadMessage,
 )
-from pages.intercom.popup import dismiss_whats_new, handle_whats_new, whats_new_dialog
+from pages.intercom.popup import (
+    dismiss_whats_new,
+    handle_popups,
+    handle_whats_new,
+    product_tour_dialog,
+    skip_product_tour,
+    whats_new_dialog,
+)
 
 __all__ = [
+    "CloseResult",
     "ConversationDetails",
     "ConversationRow",
     "IntercomConversationPage",
@@ -34,7 +47,12 @@ __all__ = [
     "IntercomViewPage",
     "SessionProcessedForm",
     "ThreadMessage",
+    "conversation_path",
     "dismiss_whats_new",
+    "handle_popups",
     "handle_whats_new",
+    "product_tour_dialog",
+    "skip_product_tour",
     "whats_new_dialog",
+    "workspace_of",
 ]

@@ -1,4 +1,4 @@
-"""Starting a new Intercom conversation (``/conversations/new``)."""
+"""Starting a new Intercom conversation (topnav "New conversation")."""
 
 from __future__ import annotations
 
@@ -6,30 +6,36 @@ from typing import Self
 
 from playwright.sync_api import Page
 
-from pages.intercom._common import click_and_wait_for_load, insert_macro
+from pages.intercom._common import NEW_CONVERSATION_ENDPOINT, SITE, insert_macro
 from pages.intercom.conversation import IntercomConversationPage
+from pages.shell import CommitAnswer, require, submit_and_wait
 
 
 class IntercomNewConversationPage:
-    """``/conversations/new``: "To", "Subject", "Message", "Insert macro", "Send"."""
+    """``/a/<workspace>/inbox/new``: "To", "Subject", "Message", "Insert macro", "Send"."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Intercom's origin."""
         self.page = page
         self.base_url = base_url.rstrip("/")
-        form = page.get_by_role("form", name="New conversation", exact=True)
-        self.to = form.get_by_label("To", exact=True)
-        self.subject = form.get_by_label("Subject", exact=True)
-        self.message = form.get_by_label("Message", exact=True)
-        self.send_button = form.get_by_role("button", name="Send", exact=True)
+        self.form = page.get_by_role("form", name="New conversation", exact=True)
+        self.to = self.form.get_by_label("To", exact=True)
+        self.subject = self.form.get_by_label("Subject", exact=True)
+        self.message = self.form.get_by_label("Message", exact=True)
+        self.send_button = self.form.get_by_role("button", name="Send", exact=True)
+        self.last_answer: CommitAnswer | None = None
 
     def open(self) -> Self:
-        """Go to the new-conversation page."""
-        self.page.goto(f"{self.base_url}/conversations/new")
+        """Click "New conversation" in the topbar (on any Intercom page)."""
+        link = self.page.get_by_role("link", name="New conversation", exact=True)
+        require(self.page, link, site=SITE, screen="inbox")
+        link.click()
+        require(self.page, self.form, site=SITE, screen="new conversation")
         return self
 
     def fill(self, to: str, subject: str) -> None:
         """Type the recipient's address into "To" and the "Subject"."""
+        require(self.page, self.form, site=SITE, screen="new conversation")
         self.to.fill(to)
         self.subject.fill(subject)
 
@@ -38,7 +44,7 @@ class IntercomNewConversationPage:
         self.message.fill(text)
 
     def insert_macro(self, name: str) -> None:
-        """Click "Insert macro", search, pick ``name``: its text goes into "Message"."""
+        """Click "Insert macro", search, pick exactly ``name``: its text goes in "Message"."""
         insert_macro(self.page, name)
 
     def message_draft(self) -> str:
@@ -47,5 +53,14 @@ class IntercomNewConversationPage:
 
     def send(self) -> IntercomConversationPage:
         """IRREVERSIBLE: click "Send"; the new conversation opens."""
-        click_and_wait_for_load(self.page, self.send_button)
-        return IntercomConversationPage(self.page, self.base_url)
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.send_button,
+            site=SITE,
+            action="start the conversation",
+            endpoint=NEW_CONVERSATION_ENDPOINT,
+        )
+        conversation = IntercomConversationPage(self.page, self.base_url)
+        if self.last_answer.ok:
+            conversation.wait_until_open()
+        return conversation

@@ -9,17 +9,38 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page
 
-from pages.intercom._common import click_and_wait_for_load, insert_macro, status_from
+from pages.intercom._common import (
+    ATTRIBUTE_ENDPOINT,
+    CLOSE_ENDPOINT,
+    PARTICIPANTS_ENDPOINT,
+    REPLY_ENDPOINT,
+    SESSION_FORM_ENDPOINT,
+    SITE,
+    conversation_path,
+    insert_macro,
+    status_from,
+    where,
+)
 from pages.intercom.models import (
     AuthorType,
+    CloseResult,
     ConversationDetails,
     SessionProcessedForm,
     ThreadMessage,
+)
+from pages.shell import (
+    CommitAnswer,
+    not_busy,
+    require,
+    submit_and_wait,
+    text_of,
+    texts_of,
 )
 from pages.widgets import choose_option, dialog, exact
 
 ADMIN_NOTE_START = "For admin use only"
 SESSION_PROCESSED = "Headway Session Processed"
+INSURANCE_BILLING = "Insurance Billing"
 
 # Each message of the thread is an article named for its kind.
 _KINDS: dict[str, tuple[AuthorType, bool]] = {
@@ -29,54 +50,95 @@ _KINDS: dict[str, tuple[AuthorType, bool]] = {
     "Internal note": ("admin", True),
 }
 _MACRO_PREFIX = "Sent with macro:"
-_CONVERSATION_PATH = re.compile(r"^/conversations/(?!new$)[^/]+$")
+_CONVERSATION_PATH = re.compile(r"^/a/[^/]+/inbox/conversation/[^/]+$")
 
 
 class IntercomManageParticipantsDialog:
     """The "Manage participants" dialog (More -> Manage participants).
 
-    It stays open across its changes: adding or removing someone reloads the conversation
-    with the dialog open again.
+    As in the real app, changes are *staged* in the dialog (people added, people marked
+    for removal) and sent together by "Update", which closes the dialog; "Cancel" drops
+    them. ``add_participant`` and ``remove_participant`` are one staged change plus
+    "Update" each.
     """
 
     def __init__(self, page: Page) -> None:
         """Bind to the dialog on ``page``."""
         self.page = page
+        self.where = where("Manage participants dialog")
         self.root = dialog(page, "Manage participants")
-        self.current = self.root.get_by_role("list", name="Current participants", exact=True)
-        self.email_address = self.root.get_by_label("Email address", exact=True)
-        self.add_button = self.root.get_by_role("button", name="Add participant", exact=True)
-        self.done_button = self.root.get_by_role("button", name="Done", exact=True)
+        self.listed_people = self.root.get_by_role("list", name="Participants", exact=True)
+        self.add_people = self.root.get_by_role("combobox", name="Add people", exact=True)
+        self.update_button = self.root.get_by_role("button", name="Update", exact=True)
+        self.cancel_button = self.root.get_by_role("button", name="Cancel", exact=True)
+        self.last_answer: CommitAnswer | None = None
+        self._typed = ""
 
     def participants(self) -> list[str]:
-        """The participants' email addresses, as the dialog lists them."""
-        # The dialog's content arrives after a moment; the address field comes with it.
-        self.email_address.wait_for()
-        texts = self.current.get_by_role("listitem").all_inner_texts()
-        # Each item shows the address, then its "Remove" button.
-        return [text.strip().splitlines()[0].strip() for text in texts if text.strip()]
+        """The conversation's participants as saved (its Details panel), in order."""
+        panel = self.page.get_by_role("region", name="Details", exact=True)
+        return texts_of(panel.get_by_role("list", name="Participants").get_by_role("listitem"))
+
+    def listed(self) -> list[str]:
+        """The addresses the open dialog lists now, staged additions included."""
+        return [
+            _first_word(text)
+            for text in texts_of(self.listed_people.get_by_role("listitem"))
+            if "Will be removed" not in text
+        ]
+
+    # ---- Staging, then Update -------------------------------------------------------
 
     def fill_email_address(self, email: str) -> None:
-        """Type the address to add into "Email address"."""
-        self.email_address.fill(email)
+        """Type ``email`` into "Add people" and wait for its suggestion (nothing staged)."""
+        self.add_people.click()
+        self.add_people.fill(email)
+        self._typed = email
+
+    def stage_addition(self, email: str) -> None:
+        """Add ``email`` to the dialog's list (sent by ``update``)."""
+        option = re.compile(rf"^\s*(.*\({re.escape(email)}\)|Add {re.escape(email)})\s*$", re.I)
+        choose_option(
+            self.root, "Add people", email, option, self.where, control="'Add people' address"
+        )
+        self._typed = ""
+
+    def stage_removal(self, email: str) -> None:
+        """Mark ``email`` for removal (sent by ``update``)."""
+        button = self.listed_people.get_by_role("button", name=f"Remove {email}", exact=True)
+        if button.count() != 1:
+            raise self.where.missing("participant to remove")
+        button.click()
+
+    def update(self) -> CommitAnswer:
+        """IRREVERSIBLE: click "Update": the staged changes are saved, the dialog closes."""
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.update_button,
+            site=SITE,
+            action="update the participants",
+            endpoint=PARTICIPANTS_ENDPOINT,
+        )
+        return self.last_answer
 
     def add_participant(self) -> None:
-        """IRREVERSIBLE: click "Add participant" (waits for the page to come back)."""
-        click_and_wait_for_load(self.page, self.add_button)
+        """IRREVERSIBLE: stage the address typed by ``fill_email_address``, then Update."""
+        self.stage_addition(self._typed)
+        self.update()
 
     def remove_participant(self, email: str) -> None:
-        """IRREVERSIBLE: click "Remove <email>" (waits for the page to come back)."""
-        button = self.root.get_by_role("button", name=f"Remove {email}", exact=True)
-        click_and_wait_for_load(self.page, button)
+        """IRREVERSIBLE: stage ``email``'s removal, then Update."""
+        self.stage_removal(email)
+        self.update()
 
     def close(self) -> None:
-        """Click "Done" to close the dialog."""
-        self.done_button.click()
+        """Click "Cancel": close the dialog, dropping whatever was staged."""
+        self.cancel_button.click()
         self.root.wait_for(state="hidden")
 
 
 class IntercomConversationPage:
-    """``/conversations/<id>``: one conversation and everything done to it."""
+    """``/a/<workspace>/inbox/conversation/<id>``: one conversation and what is done to it."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Intercom's origin."""
@@ -85,88 +147,96 @@ class IntercomConversationPage:
         self.title = page.get_by_role("heading", level=1)
         self.thread = page.get_by_role("log", name="Conversation thread")
         self.details_panel = page.get_by_role("region", name="Details", exact=True)
-        self.participant_list = page.get_by_role("list", name="Participants", exact=True)
+        self.participant_list = self.details_panel.get_by_role(
+            "list", name="Participants", exact=True
+        )
         self.more_button = page.get_by_role("button", name="More", exact=True)
         self.close_button = page.get_by_role("button", name="Close", exact=True)
-        self.attribute_form = page.get_by_role("form", name="Insurance Billing attribute")
-        self.insurance_billing = self.attribute_form.get_by_role(
-            "combobox", name="Insurance Billing", exact=True
+        self.attributes_panel = page.get_by_role(
+            "region", name="Conversation attributes", exact=True
         )
-        self.save_attribute_button = self.attribute_form.get_by_role(
-            "button", name="Save attribute", exact=True
+        self.insurance_billing_field = self.attributes_panel.get_by_role(
+            "group", name=INSURANCE_BILLING, exact=True
+        )
+        self.insurance_billing = self.insurance_billing_field.get_by_role(
+            "combobox", name=INSURANCE_BILLING, exact=True
         )
         self.session_form = page.get_by_role("form", name=SESSION_PROCESSED, exact=True)
         self.submit_button = self.session_form.get_by_role("button", name="Submit", exact=True)
         composer = page.get_by_role("form", name="Reply composer", exact=True)
         self.reply_box = composer.get_by_role("textbox", name="Reply", exact=True)
         self.send_button = composer.get_by_role("button", name="Send", exact=True)
-        self.toasts = page.get_by_role("status")
+        self.last_answer: CommitAnswer | None = None
+        self._billing_choice: str | None = None
 
     # ---- Navigation and reading ------------------------------------------------------
 
-    def open(self, conversation_id: str) -> Self:
-        """Go to the conversation's stable address."""
-        self.page.goto(f"{self.base_url}/conversations/{conversation_id}")
+    def open(self, conversation_id: str, workspace: str) -> Self:
+        """Go to the conversation's deep link under ``workspace``."""
+        self.page.goto(f"{self.base_url}{conversation_path(workspace, conversation_id)}")
+        self.wait_until_open()
         return self
 
-    def is_showing(self) -> bool:
-        """True when the browser shows a conversation (not an error page or the login page).
+    def wait_until_open(self, conversation_id: str | None = None) -> None:
+        """Wait for the conversation to be drawn (TransientError if the app could not)."""
+        require(self.page, self.thread, site=SITE, screen="conversation")
+        if conversation_id is not None and not self.page.url.endswith(f"/{conversation_id}"):
+            raise where("conversation").missing(f"conversation {conversation_id}")
 
-        After an IRREVERSIBLE click whose answer was lost, the browser is left on the site's
-        error page: this is how a flow tells, before re-reading the conversation.
-        """
-        return bool(_CONVERSATION_PATH.search(urlsplit(self.page.url).path))
+    def is_showing(self) -> bool:
+        """True when the browser shows a conversation (not an error or the login page)."""
+        on_path = bool(_CONVERSATION_PATH.search(urlsplit(self.page.url).path))
+        return on_path and self.thread.count() == 1
 
     def details(self) -> ConversationDetails:
         """Subject, contact, status, view, creation time, participants, Insurance Billing."""
-        self.details_panel.wait_for()
-        terms = [t.strip() for t in self.details_panel.get_by_role("term").all_inner_texts()]
-        values = [v.strip() for v in self.details_panel.get_by_role("definition").all_inner_texts()]
+        require(self.page, self.details_panel, site=SITE, screen="conversation")
+        terms = texts_of(self.details_panel.get_by_role("term"))
+        values = texts_of(self.details_panel.get_by_role("definition"))
         shown = dict(zip(terms, values, strict=True))
         created_at = self.details_panel.get_by_role("time").get_attribute("datetime")
-        participants = self.participant_list.get_by_role("listitem").all_inner_texts()
+        participants = texts_of(self.participant_list.get_by_role("listitem"))
         billing = self.insurance_billing.input_value().strip()
         return ConversationDetails(
             id=shown["ID"],
-            subject=self.title.inner_text().strip(),
+            subject=text_of(self.title),
             contact_name=shown["Contact"],
             contact_email=shown["Email"],
             status=status_from(shown["Status"]),
             view=None if shown["View"] in ("", "—") else shown["View"],
             created=shown["Created"],
             created_at=datetime.fromisoformat(created_at) if created_at else None,
-            participants=tuple(p.strip() for p in participants),
+            participants=tuple(participants),
             insurance_billing=billing or None,
         )
 
     def attributes(self) -> dict[str, str]:
-        """The conversation attributes shown besides "Insurance Billing" (name -> value).
+        """The conversation attributes shown besides the editable ones (name -> value).
 
         E.g. ``{"Billing issue": "Headway client charged"}``; empty when none is set.
         """
-        panel = self.page.get_by_role("region", name="Conversation attributes", exact=True)
-        # The panel's own form is always there: once it shows, the values are in place.
-        self.attribute_form.wait_for()
-        terms = [t.strip() for t in panel.get_by_role("term").all_inner_texts()]
-        values = [v.strip() for v in panel.get_by_role("definition").all_inner_texts()]
+        require(self.page, self.attributes_panel, site=SITE, screen="conversation")
+        terms = texts_of(self.attributes_panel.get_by_role("term"))
+        values = texts_of(self.attributes_panel.get_by_role("definition"))
         return dict(zip(terms, values, strict=True))
 
     def admin_note(self) -> str | None:
-        """The full text of the internal note starting "For admin use only" (None if none)."""
-        self.thread.wait_for()
+        """The full text of the internal note starting "For admin use only" (None if none).
+
+        Read from the document, line breaks included: the page shows them only through
+        its stylesheet, and a robot must read the same text without it.
+        """
+        require(self.page, self.thread, site=SITE, screen="conversation")
         notes = self.thread.get_by_role("article", name="Internal note", exact=True).filter(
             has_text=ADMIN_NOTE_START
         )
         if notes.count() == 0:
             return None
-        # The note's text as the DOM holds it, line breaks included: inner_text() would
-        # return what the stylesheet renders, one line when the CSS failed to load.
-        body = notes.first.get_by_role("paragraph").text_content() or ""
-        return body.strip()
+        return _body(notes.first)
 
     def messages(self) -> list[ThreadMessage]:
         """Every message of the thread, oldest first (submitted forms excluded)."""
-        self.thread.wait_for()
+        require(self.page, self.thread, site=SITE, screen="conversation")
         found: list[ThreadMessage] = []
         for article in self.thread.get_by_role("article").all():
             kind = _KINDS.get(article.get_attribute("aria-label") or "")
@@ -181,20 +251,15 @@ class IntercomConversationPage:
 
     def submitted_forms(self) -> list[SessionProcessedForm]:
         """The "Headway Session Processed" forms already submitted, as the thread shows them."""
-        self.thread.wait_for()
+        require(self.page, self.thread, site=SITE, screen="conversation")
         cards = self.thread.get_by_role("article", name=SESSION_PROCESSED, exact=True)
         return [_read_form(card) for card in cards.all()]
-
-    def toast_message(self) -> str | None:
-        """The toast the last change left ("Form submitted", ...), if still shown."""
-        if self.toasts.count() == 0:
-            return None
-        return self.toasts.first.inner_text().strip()
 
     # ---- Manage participants -------------------------------------------------------------
 
     def manage_participants(self) -> IntercomManageParticipantsDialog:
         """Three-dot "More" menu -> "Manage participants"; returns the dialog."""
+        require(self.page, self.more_button, site=SITE, screen="conversation")
         self.more_button.click()
         self.page.get_by_role("menu").get_by_role("menuitem", name="Manage participants").click()
         participants = IntercomManageParticipantsDialog(self.page)
@@ -205,41 +270,119 @@ class IntercomConversationPage:
 
     def fill_session_processed_form(self, form: SessionProcessedForm) -> None:
         """Fill every field of "Headway Session Processed" (types only, submits nothing)."""
+        require(self.page, self.session_form, site=SITE, screen="conversation")
         scope = self.session_form
+        form_where = where("Headway Session Processed form")
         scope.get_by_label("Client email", exact=True).fill(form.client_email)
-        choose_option(scope, "Therapist", form.therapist, exact(form.therapist))
+        choose_option(scope, "Therapist", form.therapist, exact(form.therapist), form_where)
         scope.get_by_label("Date", exact=True).fill(form.date.isoformat())
         scope.get_by_label("Start time", exact=True).fill(form.start_time.strftime("%H:%M"))
         scope.get_by_label("End time", exact=True).fill(form.end_time.strftime("%H:%M"))
         scope.get_by_label("Duration", exact=True).fill(str(form.duration_minutes))
         # Options read "90834 · Psychotherapy, 45 minutes": match on the code alone.
-        choose_option(scope, "CPT code", form.cpt_code, _starts_with_word(form.cpt_code))
+        choose_option(
+            scope, "CPT code", form.cpt_code, _starts_with_word(form.cpt_code), form_where
+        )
         scope.get_by_label("Diagnosis code", exact=True).fill(form.diagnosis_code)
 
     def submit_session_processed_form(self) -> None:
-        """IRREVERSIBLE: click the form's "Submit" (waits for the page to come back)."""
-        click_and_wait_for_load(self.page, self.submit_button)
+        """IRREVERSIBLE: click the form's "Submit" (the answer is in ``last_answer``)."""
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.submit_button,
+            site=SITE,
+            action="submit the Headway Session Processed form",
+            endpoint=SESSION_FORM_ENDPOINT,
+        )
 
-    # ---- Conversation attributes ---------------------------------------------------------
+    # ---- Conversation attributes (saved as soon as a value is picked) -------------------
 
     def choose_insurance_billing(self, value: str) -> None:
-        """Pick ``value`` ("Billed", ...) in the "Insurance Billing" attribute (not saved)."""
-        choose_option(self.attribute_form, "Insurance Billing", value, exact(value))
+        """Type ``value`` ("Billed", ...) into "Insurance Billing" and wait for its option.
+
+        Nothing is saved yet: Intercom saves an attribute the moment an option is picked,
+        which ``save_insurance_billing`` does.
+        """
+        require(self.page, self.insurance_billing, site=SITE, screen="conversation")
+        self._billing_choice = value
+        self._offer(value)
 
     def save_insurance_billing(self) -> None:
-        """IRREVERSIBLE: click "Save attribute" (waits for the page to come back)."""
-        click_and_wait_for_load(self.page, self.save_attribute_button)
+        """IRREVERSIBLE: pick the value typed by ``choose_insurance_billing`` (it saves)."""
+        if self._billing_choice is None:
+            raise ValueError("choose_insurance_billing() first: there is nothing to save")
+        self.set_insurance_billing(self._billing_choice)
+
+    def set_insurance_billing(self, value: str) -> CommitAnswer:
+        """IRREVERSIBLE: pick ``value`` in "Insurance Billing" and wait for "Saved"."""
+        option = self._offer(value)
+        self.last_answer = submit_and_wait(
+            self.page,
+            option,
+            site=SITE,
+            action="save the Insurance Billing attribute",
+            endpoint=ATTRIBUTE_ENDPOINT,
+            method="PUT",
+        )
+        self._billing_choice = None
+        return self.last_answer
+
+    def insurance_billing_state(self) -> str:
+        """What the attribute says about its last save ("Saved", "Not saved" or "")."""
+        state = self.insurance_billing_field.get_by_role("status")
+        return text_of(state) if state.count() else ""
+
+    def _offer(self, value: str) -> Locator:
+        listbox = self.insurance_billing_field.get_by_role(
+            "listbox", name=INSURANCE_BILLING, exact=True
+        )
+        option = listbox.get_by_role("option", name=exact(value))
+        if not option.is_visible():
+            self.insurance_billing.click()
+            self.insurance_billing.fill(value)
+            not_busy(listbox).wait_for()
+        if option.count() != 1:
+            raise where("conversation").missing(f"'{INSURANCE_BILLING}' value {value!r}")
+        return option
 
     # ---- Close ---------------------------------------------------------------------------
 
     def close_conversation(self) -> None:
-        """IRREVERSIBLE: click "Close" (waits for the page to come back)."""
-        click_and_wait_for_load(self.page, self.close_button)
+        """IRREVERSIBLE: click "Close" (see ``try_close`` for what Intercom answered)."""
+        self.try_close()
+
+    def try_close(self) -> CloseResult:
+        """IRREVERSIBLE: click "Close" and say what Intercom did.
+
+        If Intercom first asks for required attributes, its dialog is cancelled (nothing is
+        closed) and the result names the attributes it asked for.
+        """
+        require(self.page, self.close_button, site=SITE, screen="conversation")
+        self.last_answer = submit_and_wait(
+            self.page,
+            self.close_button,
+            site=SITE,
+            action="close the conversation",
+            endpoint=CLOSE_ENDPOINT,
+        )
+        if self.last_answer.ok:
+            return CloseResult(closed=True, message=self.last_answer.message)
+        asked = dialog(self.page, "Required attributes")
+        names: tuple[str, ...] = ()
+        if asked.count():
+            missing = asked.get_by_role("list", name="Missing attributes")
+            names = tuple(texts_of(missing.get_by_role("listitem")))
+            asked.get_by_role("button", name="Cancel", exact=True).click()
+            asked.wait_for(state="hidden")
+        return CloseResult(
+            closed=False, required_attributes=names, message=self.last_answer.message
+        )
 
     # ---- Reply ---------------------------------------------------------------------------
 
     def insert_macro(self, name: str) -> None:
-        """Click "Insert macro", search, pick ``name``: its text goes into "Reply"."""
+        """Click "Insert macro", search, pick exactly ``name``: its text goes into "Reply"."""
+        require(self.page, self.reply_box, site=SITE, screen="conversation")
         insert_macro(self.page, name)
 
     def write_reply(self, text: str) -> None:
@@ -250,34 +393,47 @@ class IntercomConversationPage:
         """What "Reply" holds now (to check a macro went in before sending)."""
         return self.reply_box.input_value()
 
-    def send_reply(self) -> None:
-        """IRREVERSIBLE: click "Send" (waits for the page to come back)."""
-        click_and_wait_for_load(self.page, self.send_button)
+    def send_reply(self) -> CommitAnswer:
+        """IRREVERSIBLE: click "Send"."""
+        self.last_answer = submit_and_wait(
+            self.page, self.send_button, site=SITE, action="send the reply", endpoint=REPLY_ENDPOINT
+        )
+        return self.last_answer
 
 
 def _starts_with_word(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\b")
 
 
+def _first_word(text: str) -> str:
+    parts = text.split()
+    return parts[0] if parts else ""
+
+
+def _body(article: Locator) -> str:
+    # The message text with its own line breaks (see admin_note).
+    return (article.get_by_role("paragraph").first.text_content() or "").strip()
+
+
 def _read_message(article: Locator, author_type: AuthorType, internal: bool) -> ThreadMessage:
     macro_note = article.get_by_role("note", name="Macro", exact=True)
     macro = None
     if macro_note.count():
-        macro = macro_note.inner_text().strip().removeprefix(_MACRO_PREFIX).strip()
+        macro = text_of(macro_note).removeprefix(_MACRO_PREFIX).strip()
     at = article.get_by_role("time").get_attribute("datetime")
     return ThreadMessage(
-        author=article.get_by_role("heading").inner_text().strip(),
+        author=text_of(article.get_by_role("heading")),
         author_type=author_type,
         internal=internal,
-        text=article.get_by_role("paragraph").inner_text().strip(),
+        text=_body(article),
         macro=macro,
         at=datetime.fromisoformat(at) if at else None,
     )
 
 
 def _read_form(card: Locator) -> SessionProcessedForm:
-    terms = [t.strip() for t in card.get_by_role("term").all_inner_texts()]
-    values = [v.strip() for v in card.get_by_role("definition").all_inner_texts()]
+    terms = texts_of(card.get_by_role("term"))
+    values = texts_of(card.get_by_role("definition"))
     shown = dict(zip(terms, values, strict=True))
     return SessionProcessedForm(
         client_email=shown["Client email"],

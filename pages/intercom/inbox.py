@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from typing import Self
-from urllib.parse import quote
 
 from playwright.sync_api import Page
 
-from pages.intercom._common import conversation_link, read_rows
+from pages.intercom._common import (
+    SITE,
+    conversation_link,
+    read_rows,
+    where,
+    workspace_of,
+)
 from pages.intercom.conversation import IntercomConversationPage
 from pages.intercom.models import ConversationRow
+from pages.shell import require, text_of, texts_of, wait_until_loaded
+from pages.widgets import exact
 
 
 class IntercomInboxPage:
-    """``/inbox``: the team views in the left sidebar."""
+    """``/a/<workspace>/inbox``: "Your inbox", the team views in the left sidebar."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Intercom's origin."""
@@ -24,21 +31,34 @@ class IntercomInboxPage:
         self.search_box = page.get_by_role("searchbox", name="Search conversations")
 
     def open(self) -> Self:
-        """Go to the inbox."""
-        self.page.goto(f"{self.base_url}/inbox")
+        """Go to Intercom: it lands on the workspace's inbox."""
+        self.page.goto(f"{self.base_url}/")
+        wait_until_loaded(self.page, site=SITE, screen="inbox")
         return self
+
+    def workspace(self) -> str:
+        """The workspace the app landed in (the ``/a/<workspace>/`` of its addresses)."""
+        found = workspace_of(self.page.url)
+        if found is None:
+            raise where("inbox").missing("workspace in the address")
+        return found
 
     def view_names(self) -> list[str]:
         """The team views listed in the sidebar, in order."""
+        require(self.page, self.views_menu, site=SITE, screen="inbox")
         links = self.views_menu.get_by_role("link", name=re.compile(r"^\s*\d+\.\s"))
-        links.first.wait_for()
-        return [text.strip() for text in links.all_inner_texts()]
+        return texts_of(links)
 
     def open_view(self, name: str) -> IntercomViewPage:
         """Click the view ``name`` (e.g. "5. Insurance Billing View") in the sidebar."""
-        self.views_menu.get_by_role("link", name=name, exact=True).click()
-        self.page.wait_for_url(re.compile(r"/inbox/views/\d+$"))
-        return IntercomViewPage(self.page, self.base_url)
+        require(self.page, self.views_menu, site=SITE, screen="inbox")
+        link = self.views_menu.get_by_role("link", name=name, exact=True)
+        if link.count() != 1:
+            raise where("inbox sidebar").missing(f"view named {name!r}")
+        link.click()
+        view = IntercomViewPage(self.page, self.base_url)
+        require(self.page, view.heading.filter(has_text=exact(name)), site=SITE, screen=name)
+        return view
 
     def search(self, query: str) -> IntercomSearchPage:
         """Search conversations from the topbar's search box."""
@@ -46,7 +66,7 @@ class IntercomInboxPage:
 
 
 class IntercomViewPage:
-    """``/inbox/views/<n>``: a view's open conversations, oldest first."""
+    """``/a/<workspace>/inbox/view/<view>``: a view's open conversations, oldest first."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Intercom's origin."""
@@ -54,28 +74,26 @@ class IntercomViewPage:
         self.base_url = base_url.rstrip("/")
         self.heading = page.get_by_role("heading", level=1)
 
-    def open(self, view_number: int) -> Self:
-        """Go to view number ``view_number`` (5 for "5. Insurance Billing View")."""
-        self.page.goto(f"{self.base_url}/inbox/views/{view_number}")
-        return self
-
     def name(self) -> str:
         """The view's name, as its heading shows it."""
-        return self.heading.inner_text().strip()
+        require(self.page, self.heading, site=SITE, screen="view")
+        return text_of(self.heading)
 
     def conversations(self) -> list[ConversationRow]:
-        """The open conversations listed, once the list has loaded."""
+        """Every open conversation of the view, scrolled to the end of the list."""
+        wait_until_loaded(self.page, site=SITE, screen="view")
         return read_rows(self.page)
 
     def open_conversation(self, conversation_id: str) -> IntercomConversationPage:
-        """Click the conversation's subject to open its thread."""
-        conversation_link(self.page, conversation_id).click()
-        self.page.wait_for_url(re.compile(rf"/conversations/{re.escape(conversation_id)}$"))
-        return IntercomConversationPage(self.page, self.base_url)
+        """Click the conversation's subject (scrolling the list to it) to open its thread."""
+        return _open_from_list(self.page, self.base_url, conversation_id, "view")
 
 
 class IntercomSearchPage:
-    """``/search?q=``: conversations whose subject, contact or messages match."""
+    """``/a/<workspace>/inbox/search?q=``: conversations matching a search.
+
+    The subject, the contact or the messages match.
+    """
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is Intercom's origin."""
@@ -83,25 +101,34 @@ class IntercomSearchPage:
         self.base_url = base_url.rstrip("/")
         self.search_box = page.get_by_role("searchbox", name="Search conversations")
 
-    def open(self, query: str) -> Self:
-        """Go straight to the results for ``query`` (a stable address)."""
-        self.page.goto(f"{self.base_url}/search?q={quote(query)}")
-        return self
-
     def search(self, query: str) -> Self:
-        """Type ``query`` into "Search conversations" and press Enter."""
+        """Type ``query`` into "Search conversations" (on any Intercom page), press Enter."""
+        require(self.page, self.search_box, site=SITE, screen="search")
         self.search_box.fill(query)
-        # The results are a new page: wait for it, not for an address the old one may share.
-        with self.page.expect_event("load"):
-            self.search_box.press("Enter")
+        self.search_box.press("Enter")
+        results = self.page.get_by_role("heading", level=1, name="Search", exact=True)
+        require(self.page, results, site=SITE, screen="search results")
         return self
 
     def results(self) -> list[ConversationRow]:
-        """The conversations found, once the results have loaded."""
+        """Every conversation found, scrolled to the end of the results."""
+        wait_until_loaded(self.page, site=SITE, screen="search results")
         return read_rows(self.page)
 
     def open_conversation(self, conversation_id: str) -> IntercomConversationPage:
         """Click a result's subject to open the conversation."""
-        conversation_link(self.page, conversation_id).click()
-        self.page.wait_for_url(re.compile(rf"/conversations/{re.escape(conversation_id)}$"))
-        return IntercomConversationPage(self.page, self.base_url)
+        return _open_from_list(self.page, self.base_url, conversation_id, "search results")
+
+
+def _open_from_list(
+    page: Page, base_url: str, conversation_id: str, screen: str
+) -> IntercomConversationPage:
+    link = conversation_link(page, conversation_id)
+    if link.count() == 0:
+        read_rows(page)  # the conversation may be further down: load the whole list
+    if link.count() != 1:
+        raise where(screen).missing(f"conversation {conversation_id}")
+    link.click()
+    conversation = IntercomConversationPage(page, base_url)
+    conversation.wait_until_open(conversation_id)
+    return conversation

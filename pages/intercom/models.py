@@ -66,3 +66,15 @@ class SessionProcessedForm:
     duration_minutes: int
     cpt_code: str
     diagnosis_code: str
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """What "Close" did: closed, or the attributes Intercom asked for first.
+
+    When it asked, nothing was closed and its "Required attributes" dialog was cancelled.
+    """
+
+    closed: bool
+    required_attributes: tuple[str, ...] = ()
+    message: str = ""

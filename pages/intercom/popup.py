@@ -1,4 +1,7 @@
-"""Intercom's "What's new" popup, which can cover any page after logging in."""
+"""Intercom's popups, which can cover any page.
+
+"What's new" shows after logging in; a product tour appears now and then.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,13 @@ from playwright.sync_api import Locator, Page
 
 
 def whats_new_dialog(page: Page) -> Locator:
-    """The popup, for ``page.add_locator_handler(whats_new_dialog(page), ...)``.
-
-    The one Locator this package hands out: Playwright's locator handler needs the thing
-    to watch for, so the robot can dismiss the popup whenever it shows up mid-step.
-    """
+    """The "What's new" popup, for ``page.add_locator_handler``."""
     return page.get_by_role("dialog", name="What's new")
+
+
+def product_tour_dialog(page: Page) -> Locator:
+    """The product tour, for ``page.add_locator_handler``."""
+    return page.get_by_role("dialog", name="Product tour")
 
 
 def dismiss_whats_new(page: Page) -> None:
@@ -21,6 +25,22 @@ def dismiss_whats_new(page: Page) -> None:
     popup.wait_for(state="hidden")
 
 
-def handle_whats_new(page: Page) -> None:
-    """Dismiss the popup whenever it covers something the robot is about to click."""
+def skip_product_tour(page: Page) -> None:
+    """Click the tour's "Skip tour" and wait for it to go."""
+    tour = product_tour_dialog(page)
+    tour.get_by_role("button", name="Skip tour", exact=True).click()
+    tour.wait_for(state="hidden")
+
+
+def handle_popups(page: Page) -> None:
+    """Dismiss either popup whenever it covers something the robot is about to click.
+
+    Playwright runs the handler before an action whose target the popup covers, wherever
+    the flow is; these are the only Locators this package hands out.
+    """
     page.add_locator_handler(whats_new_dialog(page), lambda: dismiss_whats_new(page))
+    page.add_locator_handler(product_tour_dialog(page), lambda: skip_product_tour(page))
+
+
+handle_whats_new = handle_popups
+"""Old name of :func:`handle_popups` (``flows/worker.py`` calls it)."""

@@ -2,8 +2,8 @@
 
 The screens a billing run walks through, in the order the procedure visits them::
 
-    profile = RuhSearchPage(page, url).open().search_client(email)
-    rows = profile.past_appointments()
+    profile = RuhSearchPage(page, url).open().find_client(email)  # None: no such client
+    rows = profile.past_appointments()                           # every page of the list
     details = profile.open_appointment(rows[0].id).details()    # billed minutes, fee
     invoices = profile.open_invoices()
     edit = invoices.edit_invoice(invoice_id)                     # fill ...
@@ -26,6 +26,7 @@ from pages.ruh_platform.clients import (
     AppointmentDetails,
     AppointmentRow,
     ClientContact,
+    ClientMatch,
     PracticeAppointmentRow,
     RuhAppointmentPage,
     RuhAppointmentsPage,
@@ -40,6 +41,7 @@ __all__ = [
     "ChargeLine",
     "ChargeResult",
     "ClientContact",
+    "ClientMatch",
     "CreateInvoiceDialog",
     "EditInvoiceDialog",
     "InvoiceRow",

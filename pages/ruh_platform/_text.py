@@ -1,4 +1,4 @@
-"""How the Ruh Platform writes dates, times and money, read back into values."""
+"""How the Ruh Platform writes dates, times and money, and what its pages share."""
 
 from __future__ import annotations
 
@@ -7,6 +7,20 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from playwright.sync_api import Locator
+
+from pages.shell import not_busy, require
+from pages.widgets import Where, read_whole_list, rows_of
+
+SITE = "Ruh Platform"
+CREATE_INVOICE_ENDPOINT = re.compile(r"^/api/clients/[^/]+/invoices$")
+SAVE_INVOICE_ENDPOINT = re.compile(r"^/api/invoices/[^/]+$")
+CHARGE_ENDPOINT = re.compile(r"^/api/invoices/[^/]+/charges$")
+REFUND_ENDPOINT = re.compile(r"^/api/payments/[^/]+/refunds$")
+
+
+def where(screen: str) -> Where:
+    """The Ruh Platform's ``screen`` (for ControlNotFound)."""
+    return Where(SITE, screen)
 
 
 def parse_date(text: str) -> date:
@@ -21,8 +35,9 @@ def parse_time_zone(text: str) -> tuple[time, str]:
 
 
 def parse_money(text: str) -> Decimal:
-    """``$1,150.00`` -> ``Decimal("1150.00")``."""
-    return Decimal(text.strip().replace("$", "").replace(",", ""))
+    """``$1,150.00`` -> ``Decimal("1150.00")``; ``-$150.00`` -> ``Decimal("-150.00")``."""
+    cleaned = text.strip().replace("$", "").replace(",", "")
+    return Decimal(cleaned)
 
 
 def optional(text: str) -> str | None:
@@ -31,14 +46,37 @@ def optional(text: str) -> str | None:
     return None if value in ("", "—", "-") else value
 
 
-def table_rows(table: Locator) -> list[list[str]]:
-    """The body rows of ``table`` as lists of cell texts (header rows have no cells)."""
-    # Lists arrive after a spinner: wait for the table itself, then read it in one pass.
-    table.wait_for()
-    rows = table.get_by_role("row").filter(has=table.page.get_by_role("cell"))
-    return [
-        [text.strip() for text in row.get_by_role("cell").all_inner_texts()] for row in rows.all()
-    ]
+def list_region(table: Locator) -> Locator:
+    """The card holding ``table`` and its pager."""
+    return table.page.get_by_role("region").filter(has=table)
+
+
+def table_rows(table: Locator, *, screen: str) -> list[list[str]]:
+    """Every body row of a paged list as cell texts, read page by page to the end."""
+    require(table.page, table, site=SITE, screen=screen)
+
+    return read_whole_list(list_region(table), table, lambda: rows_of(table))
+
+
+def show_row(table: Locator, row: Locator, *, screen: str) -> bool:
+    """Page the list until ``row`` is on screen (from page 1); False if it is on none."""
+    require(table.page, table, site=SITE, screen=screen)
+    region = list_region(table)
+    loaded = not_busy(table)
+    loaded.wait_for()
+    if row.count():
+        return True
+    previous = region.get_by_role("button", name="Previous page", exact=True)
+    following = region.get_by_role("button", name="Next page", exact=True)
+    while previous.count() and previous.is_enabled():
+        previous.click()
+        loaded.wait_for()
+    while not row.count():
+        if not following.count() or not following.is_enabled():
+            return False
+        following.click()
+        loaded.wait_for()
+    return True
 
 
 def path_part(url: str, after: str) -> str:

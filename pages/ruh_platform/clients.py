@@ -1,4 +1,9 @@
-"""Ruh Platform: client search, the client profile (Overview) and one appointment."""
+"""Ruh Platform: client search, the client profile (Overview) and one appointment.
+
+Clients have opaque ids in the platform's addresses: a person (and the robot) finds one
+by typing their email into the topbar's "Search clients" and picking them from the
+suggestions, then walks Overview -> Appointments -> Past -> View.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,24 @@ from urllib.parse import quote
 from playwright.sync_api import Locator, Page
 
 from pages.ruh_platform._text import (
+    SITE,
     optional,
     parse_date,
     parse_money,
     parse_time_zone,
     path_part,
+    show_row,
     table_rows,
+    where,
 )
-from pages.widgets import choose_menu_item, dialog, exact
-from robot.errors import BusinessRuleError
+from pages.shell import not_busy, require, text_of, texts_of, wait_until_loaded
+from pages.widgets import choose_menu_item, data_rows, dialog, exact, read_whole_list
 
 if TYPE_CHECKING:
     from pages.ruh_platform.billing import RuhInvoicesPage, RuhPaymentsPage
 
 NO_DIAGNOSIS = "No diagnosis on file"
+SEARCH_CLIENTS = "Search clients"
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,14 @@ class ClientContact:
     state: str
     time_zone: str
     card: str
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """One suggestion of "Search clients": a client's name and email, as listed."""
+
+    name: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -85,41 +102,67 @@ class AppointmentDetails:
 
 
 class RuhSearchPage:
-    """The client list and the topbar's "Search clients" box (``/clients``)."""
+    """The topbar's "Search clients" (on every page) and the client list (``/clients``)."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
         self.page = page
         self.base_url = base_url.rstrip("/")
-        self.search_box = page.get_by_role("searchbox", name="Search clients")
-        self.results = page.get_by_role("table", name="Search results")
+        self.search_box = page.get_by_role("combobox", name=SEARCH_CLIENTS, exact=True)
+        self.suggestions = page.get_by_role("listbox", name=SEARCH_CLIENTS, exact=True)
 
     def open(self) -> Self:
         """Go to the client list."""
         self.page.goto(f"{self.base_url}/clients")
+        wait_until_loaded(self.page, site=SITE, screen="client list")
         return self
 
-    def search_client(self, email: str) -> RuhClientProfilePage:
-        """Search for ``email`` and open the one client with exactly that address.
+    def matching_clients(self, email: str) -> list[ClientMatch]:
+        """Type ``email`` into "Search clients": the clients whose email is exactly it."""
+        matches = [m for m in self._suggest(email) if m.email.casefold() == email.casefold()]
+        self.search_box.press("Escape")
+        return matches
 
-        Raises ``BusinessRuleError`` when no client, or more than one, has that email:
-        the procedure needs exactly one profile.
+    def find_client(self, email: str) -> RuhClientProfilePage | None:
+        """Open the one client whose email is exactly ``email``; None if none or several.
+
+        (``matching_clients`` says which it was.)
         """
-        self.search_box.fill(email)
-        self.search_box.press("Enter")
-        self.page.wait_for_url(re.compile(r"/clients\?q="))
-        rows = table_rows(self.results)
-        matches = [i for i, cells in enumerate(rows) if cells[1].lower() == email.strip().lower()]
-        if len(matches) != 1:
-            raise BusinessRuleError(f"Ruh Platform client search found {len(matches)} matches")
-        row = (
-            self.results.get_by_role("row")
-            .filter(has=self.page.get_by_role("cell"))
-            .nth(matches[0])
-        )
-        row.get_by_role("link").first.click()
-        self.page.wait_for_url(re.compile(r"/clients/[^/?#]+$"))
-        return RuhClientProfilePage(self.page, self.base_url)
+        self._suggest(email)
+        options = self.suggestions.get_by_role("option", name=_ends_with_email(email))
+        if options.count() != 1:
+            self.search_box.press("Escape")
+            return None
+        options.click()
+        profile = RuhClientProfilePage(self.page, self.base_url)
+        profile.wait_until_shown()
+        return profile
+
+    def search_client(self, email: str) -> RuhClientProfilePage:
+        """Like ``find_client``, but raise ControlNotFound when not exactly one client.
+
+        Kept for callers written before ``find_client``; a page object decides nothing,
+        so "no such client" is reported as the option that is not there.
+        """
+        profile = self.find_client(email)
+        if profile is None:
+            raise where("client search").missing("single client with the searched email")
+        return profile
+
+    def _suggest(self, email: str) -> list[ClientMatch]:
+        require(self.page, self.search_box, site=SITE, screen="client search")
+        self.search_box.click()
+        self.search_box.fill(email.strip())
+        not_busy(self.suggestions).wait_for()
+        found = []
+        for text in texts_of(self.suggestions.get_by_role("option")):
+            name, _, shown_email = text.rpartition(" · ")
+            found.append(ClientMatch(name=name.strip(), email=shown_email.strip()))
+        return found
+
+
+def _ends_with_email(email: str) -> re.Pattern[str]:
+    return re.compile(rf"·\s*{re.escape(email.strip())}\s*$", re.IGNORECASE)
 
 
 class _ProfileChrome:
@@ -130,39 +173,47 @@ class _ProfileChrome:
         self.base_url = base_url.rstrip("/")
         self.profile_tabs = page.get_by_role("navigation", name="Client profile")
         self.billing_tabs = page.get_by_role("navigation", name="Billing")
+        self.heading = page.get_by_role("heading", level=1)
+
+    def wait_until_shown(self) -> None:
+        """Wait for a client profile (TransientError if the app could not draw it)."""
+        require(self.page, self.profile_tabs, site=SITE, screen="client profile")
 
     def client_id(self) -> str:
-        """The id of the client whose profile is showing (from the URL)."""
+        """The opaque id of the client whose profile is showing (from the address)."""
         return path_part(self.page.url, "clients")
-
-    def diagnosis(self) -> str | None:
-        """Action -> Diagnosis: the client's diagnosis code, or None when none is on file."""
-        choose_menu_item(self.page, exact("Action"), "Diagnosis")
-        box = dialog(self.page, "Diagnosis")
-        code = box.get_by_label("Diagnosis code", exact=True).inner_text().strip()
-        box.get_by_role("button", name="Close").click()
-        return None if code == NO_DIAGNOSIS else code
 
     def client_name(self) -> str:
         """The client's name, as the profile's heading shows it."""
-        return self.page.get_by_role("heading", level=1).inner_text().strip()
+        self.wait_until_shown()
+        return text_of(self.heading)
+
+    def diagnosis(self) -> str | None:
+        """Action -> Diagnosis: the client's diagnosis code, or None when none is on file."""
+        shown = self._action_dialog("Diagnosis")
+        code = shown.get("Diagnosis code", "")
+        return None if code in ("", NO_DIAGNOSIS) else code
 
     def contact_details(self) -> ClientContact:
         """Action -> Contact details: email, state, time zone and card on file."""
-        choose_menu_item(self.page, exact("Action"), "Contact details")
-        box = dialog(self.page, "Contact details")
-        # The dialog's content arrives after a spinner: wait for it, then read it at once.
-        box.get_by_role("term").first.wait_for()
-        terms = [t.strip() for t in box.get_by_role("term").all_inner_texts()]
-        values = [v.strip() for v in box.get_by_role("definition").all_inner_texts()]
-        shown = dict(zip(terms, values, strict=True))
-        box.get_by_role("button", name="Close").click()
+        shown = self._action_dialog("Contact details")
         return ClientContact(
             email=shown["Email"],
             state=shown["State"],
             time_zone=shown["Time zone"],
             card=shown["Card on file"],
         )
+
+    def _action_dialog(self, item: str) -> dict[str, str]:
+        self.wait_until_shown()
+        choose_menu_item(self.page, exact("Action"), item, where("client profile"))
+        box = dialog(self.page, item)
+        box.wait_for()
+        terms = texts_of(box.get_by_role("term"))
+        values = texts_of(box.get_by_role("definition"))
+        box.get_by_role("button", name="Close", exact=True).click()
+        box.wait_for(state="hidden")
+        return dict(zip(terms, values, strict=True))
 
     def open_invoices(self) -> RuhInvoicesPage:
         """Billing -> Invoices."""
@@ -179,20 +230,20 @@ class _ProfileChrome:
         return RuhPaymentsPage(self.page, self.base_url)
 
     def _open_billing(self, tab: str) -> None:
-        # Click only the tabs not already current: a click on the current one would reload
-        # the page while the next locator is being resolved.
-        billing = self.profile_tabs.get_by_role("link", name="Billing")
+        self.wait_until_shown()
+        billing = self.profile_tabs.get_by_role("link", name="Billing", exact=True)
         if billing.get_attribute("aria-current") != "page":
             billing.click()
-            self.page.wait_for_url(re.compile(r"/billing/invoices$"))
-        link = self.billing_tabs.get_by_role("link", name=tab)
+            require(self.page, self.billing_tabs, site=SITE, screen="billing")
+        link = self.billing_tabs.get_by_role("link", name=tab, exact=True)
         if link.get_attribute("aria-current") != "page":
             link.click()
-            self.page.wait_for_url(re.compile(rf"/billing/{tab.lower()}$"))
+            table = self.page.get_by_role("table", name=tab, exact=True)
+            require(self.page, table, site=SITE, screen=tab)
 
 
 class RuhClientProfilePage(_ProfileChrome):
-    """A client's profile, Overview tab: the Appointments list (``/clients/<id>``)."""
+    """A client's profile, Overview tab: the Appointments lists (``/clients/<client>``)."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
@@ -200,81 +251,91 @@ class RuhClientProfilePage(_ProfileChrome):
         self.appointment_tabs = page.get_by_role("tablist", name="Appointments")
 
     def open(self, client_id: str) -> Self:
-        """Go straight to the profile of ``client_id``."""
-        self.page.goto(f"{self.base_url}/clients/{client_id}")
+        """Go to the profile of ``client_id`` (the opaque id this app gave the client)."""
+        self.page.goto(f"{self.base_url}/clients/{quote(client_id)}")
+        self.wait_until_shown()
         return self
 
     def open_overview(self) -> Self:
         """Click the profile's "Overview" tab."""
-        self.profile_tabs.get_by_role("link", name="Overview").click()
-        self.page.wait_for_url(re.compile(r"/clients/[^/?#]+$"))
+        self.wait_until_shown()
+        # An appointment page counts as Overview too: click unless the lists are showing.
+        if self.appointment_tabs.count() == 0:
+            self.profile_tabs.get_by_role("link", name="Overview", exact=True).click()
+        require(self.page, self.appointment_tabs, site=SITE, screen="client overview")
         return self
 
     def past_appointments(self) -> list[AppointmentRow]:
-        """Appointments -> Past: every held, cancelled or missed appointment, newest first."""
-        return self._appointments("Past")
+        """Appointments -> Past: every held, cancelled or missed one, newest first, all pages."""
+        return [_appointment_row(cells) for cells in table_rows(self._tab("Past"), screen="Past")]
 
     def upcoming_appointments(self) -> list[AppointmentRow]:
-        """Appointments -> Upcoming: the scheduled ones."""
-        return self._appointments("Upcoming")
+        """Appointments -> Upcoming: the scheduled ones, all pages."""
+        table = self._tab("Upcoming")
+        return [_appointment_row(cells) for cells in table_rows(table, screen="Upcoming")]
 
     def open_appointment(self, appointment_id: str) -> RuhAppointmentPage:
-        """Click "View" on ``appointment_id`` in the list shown (see ``past_appointments``)."""
-        row = self.page.get_by_role("row").filter(
+        """Click "View" on ``appointment_id`` in the list shown, paging to it if need be."""
+        table = self.page.get_by_role("table", name=re.compile(r"^(Past|Upcoming) appointments$"))
+        row = data_rows(table).filter(
             has=self.page.get_by_role("cell", name=appointment_id, exact=True)
         )
+        if not show_row(table, row, screen="appointments"):
+            raise where("appointments list").missing(f"appointment {appointment_id}")
         row.get_by_role("link", name="View", exact=True).click()
-        self.page.wait_for_url(re.compile(rf"/appointments/{re.escape(appointment_id)}$"))
-        return RuhAppointmentPage(self.page, self.base_url)
+        appointment = RuhAppointmentPage(self.page, self.base_url)
+        appointment.wait_until_open()
+        return appointment
 
-    def _appointments(self, tab: str) -> list[AppointmentRow]:
-        # Clicking the tab already shown would reload the page under the reader's feet.
+    def _tab(self, tab: str) -> Locator:
+        require(self.page, self.appointment_tabs, site=SITE, screen="client overview")
+        # Clicking the tab already shown would draw the list again under the reader.
         if self.appointment_tabs.get_by_role("tab", name=tab, selected=True).count() == 0:
-            self.appointment_tabs.get_by_role("tab", name=tab).click()
-            self.page.wait_for_url(re.compile(rf"tab={tab.lower()}"))
-        table = self.page.get_by_role("table", name=f"{tab} appointments")
-        result = []
-        for day, when, therapist, kind, status, ref, _view in table_rows(table):
-            start, zone = parse_time_zone(when)
-            result.append(
-                AppointmentRow(
-                    id=ref,
-                    date=parse_date(day),
-                    start=start,
-                    zone=zone,
-                    therapist=therapist,
-                    session_type=kind,
-                    status=status,
-                )
-            )
-        return result
+            self.appointment_tabs.get_by_role("tab", name=tab, exact=True).click()
+        selected = self.appointment_tabs.get_by_role("tab", name=tab, selected=True)
+        require(self.page, selected, site=SITE, screen=f"{tab} appointments")
+        return self.page.get_by_role("table", name=f"{tab} appointments", exact=True)
+
+
+def _appointment_row(cells: list[str]) -> AppointmentRow:
+    day, when, therapist, kind, status, ref, _view = cells
+    start, zone = parse_time_zone(when)
+    return AppointmentRow(
+        id=ref,
+        date=parse_date(day),
+        start=start,
+        zone=zone,
+        therapist=therapist,
+        session_type=kind,
+        status=status,
+    )
 
 
 class RuhAppointmentPage(_ProfileChrome):
-    """One appointment (``/clients/<id>/appointments/<ap_id>``) with its Billing section."""
+    """One appointment (``/clients/<client>/appointments/<appointment>``) with its Billing."""
 
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
         super().__init__(page, base_url)
-        self.billing = page.get_by_role("region", name="Billing")
+        self.billing = page.get_by_role("region", name="Billing", exact=True)
 
-    def open(self, client_id: str, appointment_id: str) -> Self:
-        """Go straight to one appointment."""
-        self.page.goto(f"{self.base_url}/clients/{client_id}/appointments/{appointment_id}")
-        return self
+    def wait_until_open(self) -> None:
+        """Wait for the appointment page (TransientError if the app could not draw it)."""
+        require(self.page, self.billing, site=SITE, screen="appointment")
 
     def details(self) -> AppointmentDetails:
         """Everything the page shows, the billed duration (minutes) and fee included."""
+        self.wait_until_open()
 
         def field(scope: Page | Locator, label: str) -> str:
             # Each value (dd) is labelled by its term (dt) through aria-labelledby.
-            return scope.get_by_label(label, exact=True).inner_text().strip()
+            return text_of(scope.get_by_label(label, exact=True))
 
         start, zone = parse_time_zone(field(self.page, "Time"))
         end, _ = parse_time_zone(field(self.page, "End time"))
         duration = re.match(r"\s*(\d+)\s*minutes?", field(self.billing, "Duration"))
         if duration is None:
-            raise ValueError("the Billing section shows no duration in minutes")
+            raise where("appointment").missing("billed duration in minutes")
         invoice = optional(field(self.billing, "Invoice").split("·")[0])
         return AppointmentDetails(
             id=field(self.page, "Reference"),
@@ -299,33 +360,49 @@ class RuhAppointmentsPage:
         self.page = page
         self.base_url = base_url.rstrip("/")
         self.table = page.get_by_role("table", name="Appointments", exact=True)
+        self.status_filter = page.get_by_role("combobox", name="Status", exact=True)
 
     def open(self, status: str | None = None) -> Self:
-        """Go to the list, filtered to ``status`` (e.g. "Late Cancellation") when given."""
+        """Go to the list (a menu page), filtered to ``status`` when given."""
         query = f"?status={quote(status)}" if status else ""
         self.page.goto(f"{self.base_url}/appointments{query}")
+        require(self.page, self.table, site=SITE, screen="appointments")
+        return self
+
+    def filter_by_status(self, status: str) -> Self:
+        """Choose ``status`` ("Late Cancellation") in the Status filter and apply it."""
+        require(self.page, self.status_filter, site=SITE, screen="appointments")
+        self.status_filter.select_option(label=status)
+        self.page.get_by_role("button", name="Filter", exact=True).click()
+        require(self.page, self.table, site=SITE, screen="appointments")
         return self
 
     def appointments(self) -> list[PracticeAppointmentRow]:
-        """Every appointment listed, newest first, with its invoice (None if not invoiced)."""
-        rows = self.table.get_by_role("row").filter(has=self.page.get_by_role("cell"))
-        result = []
-        for index, cells in enumerate(table_rows(self.table)):
-            day, when, client, therapist, kind, status, invoice, ref, _view = cells
-            client_link = rows.nth(index).get_by_role("link", name=client, exact=True)
-            start, zone = parse_time_zone(when)
-            result.append(
-                PracticeAppointmentRow(
-                    id=ref,
-                    client_id=path_part(client_link.get_attribute("href") or "", "clients"),
-                    client_name=client,
-                    date=parse_date(day),
-                    start=start,
-                    zone=zone,
-                    therapist=therapist,
-                    session_type=kind,
-                    status=status,
-                    invoice_id=None if invoice == "Not invoiced" else optional(invoice),
+        """Every appointment listed, newest first, all pages, with its invoice (or None)."""
+        require(self.page, self.table, site=SITE, screen="appointments")
+        region = self.page.get_by_role("region").filter(has=self.table)
+
+        def shown() -> list[PracticeAppointmentRow]:
+            result = []
+            for row in data_rows(self.table).all():
+                cells = texts_of(row.get_by_role("cell"))
+                day, when, client, therapist, kind, status, invoice, ref, _view = cells
+                href = row.get_by_role("link", name=client, exact=True).get_attribute("href")
+                start, zone = parse_time_zone(when)
+                result.append(
+                    PracticeAppointmentRow(
+                        id=ref,
+                        client_id=path_part(href or "", "clients"),
+                        client_name=client,
+                        date=parse_date(day),
+                        start=start,
+                        zone=zone,
+                        therapist=therapist,
+                        session_type=kind,
+                        status=status,
+                        invoice_id=None if invoice == "Not invoiced" else optional(invoice),
+                    )
                 )
-            )
-        return result
+            return result
+
+        return read_whole_list(region, self.table, shown)

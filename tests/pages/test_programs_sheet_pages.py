@@ -63,3 +63,24 @@ def test_new_entry_records_a_headway_write_off(sheet: ProgramsSheetPage, sites: 
         "150.00",
         "Inactive",
     )
+
+
+def test_the_same_entry_saved_twice_makes_two_rows(
+    sheet: ProgramsSheetPage, sites: MockSites
+) -> None:
+    """The sheet keeps whatever is added: only the robot may look first."""
+    for _ in range(2):
+        form = sheet.start_new_entry()
+        form.fill(
+            name="Jonah Thompson Headway Write-Off",
+            program="Ruh USD (Internal Write-offs - Not Through Financial Assistance)",
+            session_charge=Decimal("150.00"),
+            amount_client_will_pay=Decimal("0"),
+            sessions_approved=1,
+            status="Inactive",
+        )
+        sheet = form.save()
+        assert form.last_answer is not None
+        assert form.last_answer.message == "Entry added"
+    assert [r.name for r in sheet.rows()] == ["Jonah Thompson Headway Write-Off"] * 2
+    assert len(mock_state(sites, "programs_sheet")["program_rows"]) == 2

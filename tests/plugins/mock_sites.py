@@ -17,6 +17,7 @@ import pytest
 
 from fixtures.scenario import SiteName
 from fixtures.server import MockSites
+from fixtures.world import IdKind
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,3 +63,8 @@ def arm_fault(sites: MockSites, site: SiteName, **fault: Any) -> None:
     )
     with urllib.request.urlopen(request) as response:
         response.read()
+
+
+def public_id(sites: MockSites, kind: IdKind, record_id: str) -> str:
+    """The opaque id the apps put in addresses for a scenario record (``cl-0001``)."""
+    return sites.world.public_id(kind, record_id)
