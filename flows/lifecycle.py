@@ -9,6 +9,7 @@ run down with it: even a bug ends the item as failed, with its traceback in the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -17,8 +18,9 @@ from flows.process import Process, StepContext
 from flows.worker import Worker
 from robot.engine import ItemProgress, look_at_site, run_steps
 from robot.errorlog import ErrorLog
+from robot.errors import TransientError
 from robot.gate import Outcome
-from robot.ledger import ItemStatus, LeaseLost, StepState, WorkItem
+from robot.ledger import ItemStatus, JSONValue, LeaseLost, StepState, WorkItem
 from robot.logging import get_logger
 from robot.outcome import ItemOutcome, outcome_for_error
 
@@ -54,7 +56,7 @@ def work_item(
             _failure_screenshot(worker, item.id)
     _end_trace(worker, keep=outcome.status is ItemStatus.FAILED, errors=errors)
     if outcome.facts:
-        worker.ledger.record_facts(item.id, dict(outcome.facts))
+        worker.ledger.record_facts(item.id, _with_link(worker, outcome.facts))
     worker.ledger.finish(item.id, outcome.status, outcome.reason)
     log.info(
         "item_finished", status=outcome.status.value, step=progress.current, **worker.take_loads()
@@ -66,7 +68,7 @@ def _work(
     worker: Worker, item: WorkItem, process: Process[Any], progress: ItemProgress
 ) -> ItemOutcome:
     facts = worker.retry(process.read_name, lambda: process.read(worker, item.source_ref))
-    worker.ledger.record_facts(item.id, dict(process.report_facts(facts)))
+    worker.ledger.record_facts(item.id, _with_link(worker, process.report_facts(facts)))
     ctx = StepContext(worker, item.id, facts)
     run_steps(worker, item.id, ctx, process.steps, progress)
     if progress.ended_by is Outcome.SKIPPED:
@@ -80,6 +82,20 @@ def _work(
     ):
         return ItemOutcome.rehearsed()
     return process.finish(ctx, progress)
+
+
+def _with_link(worker: Worker, facts: Mapping[str, JSONValue]) -> dict[str, JSONValue]:
+    """The facts, plus the Intercom address of their conversation for the report."""
+    linked = dict(facts)
+    conversation = facts.get("conversation_id")
+    if conversation and worker.settings.intercom is not None:
+        try:
+            linked["conversation_url"] = worker.intercom.conversation_url(str(conversation))
+        except (PlaywrightError, TransientError):
+            # A link is a convenience (learning the workspace may need a page): the
+            # report names the conversation anyway.
+            _log.warning("conversation_link_unavailable", item_id=facts.get("item_id"))
+    return linked
 
 
 def _retire(worker: Worker, item: WorkItem, process: Process[Any]) -> ItemOutcome:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from flows.process import Process
-from flows.sites.intercom import conversation_url
 from robot.audit import (
     ItemResult,
     ItemView,
@@ -72,13 +71,10 @@ def item_views(
     for view in views:
         item = ledger.get_item(view.item_id)
         recorded = dict(item.facts) if item is not None else {}
-        conversation = recorded.get("conversation_id")
-        link = (
-            conversation_url(settings, str(conversation))
-            if conversation and settings.intercom is not None
-            else None
+        link = recorded.get("conversation_url")
+        finished.append(
+            replace(view, facts=facts_from(recorded), conversation_url=str(link) if link else None)
         )
-        finished.append(replace(view, facts=facts_from(recorded), conversation_url=link))
     return finished
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any, Final, Literal, get_args
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,7 @@ from robot.browser_options import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS
 from robot.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_ROUTES",
     "ENV_PREFIX",
     "SITE_NAMES",
     "Settings",
@@ -51,6 +53,14 @@ SiteName = Literal["intercom", "headway", "ruh_platform", "programs_sheet"]
 
 SITE_NAMES: Final[tuple[SiteName, ...]] = get_args(SiteName)
 """All site names, in the order the procedure visits them."""
+
+DEFAULT_ROUTES: Final[Mapping[SiteName, Mapping[str, str]]] = {
+    "intercom": {"conversation": "/a/{workspace}/inbox/conversation/{id}"},
+    "headway": {},
+    "ruh_platform": {"client": "/clients/{id}"},
+    "programs_sheet": {},
+}
+"""The deep links the apps keep stable, as the real products (and the mocks) lay them out."""
 
 # Keys whose values must never be echoed back in an error message (a refused ledger URL
 # may hold the very password it was refused for).
@@ -77,6 +87,11 @@ class SiteSettings(BaseModel):
     """The login name the robot uses."""
     password: SecretStr
     """The password; ``SecretStr`` so it never shows in repr, str or logs."""
+    routes: dict[str, str] = Field(default_factory=dict)
+    """Deep-link templates for records whose address is stable, e.g. Intercom's
+    ``conversation`` (``/a/{workspace}/inbox/conversation/{id}``): one may set them per
+    deployment (``BILLING_ROBOT_INTERCOM__ROUTES='{"conversation": "..."}'``); unset ones
+    take :data:`DEFAULT_ROUTES`. Everything else is reached through the app's menus."""
 
     @field_validator("base_url")
     @classmethod
@@ -91,6 +106,11 @@ class SiteSettings(BaseModel):
         if not path:
             return self.base_url
         return f"{self.base_url}/{path.lstrip('/')}"
+
+    def route(self, site: SiteName, name: str, **parts: str) -> str:
+        """The path of the deep link ``name`` of ``site``, its ``{parts}`` filled in."""
+        template = self.routes.get(name) or DEFAULT_ROUTES[site][name]
+        return template.format(**{key: quote(value, safe="") for key, value in parts.items()})
 
 
 class Settings(BaseSettings):

@@ -12,6 +12,7 @@ from typing import ClassVar, Protocol
 from playwright.sync_api import Page, Response
 
 from pages.login import LoginPage
+from pages.shell import wait_until_loaded
 from robot.errors import AuthError, TransientError
 from robot.logging import get_logger
 from robot.settings import Settings, SiteName, SiteSettings, env_var_name
@@ -63,9 +64,9 @@ class SiteGateway:
     def visit(self, path: str) -> Page:
         """Load ``path``, logging in first if the app asks; fail transiently on an error page.
 
-        A page that did not load properly (a 5xx or 4xx answer, no answer) is a fault of
-        the moment, never a verdict about the data: it raises :class:`TransientError`,
-        and the step's retry starts again from here.
+        A page that did not load properly (a 5xx or 4xx answer, no answer, the app's own
+        error state) is a fault of the moment, never a verdict about the data: it raises
+        :class:`TransientError`, and the step's retry starts again from here.
         """
         self._worker.last_site = self.site
         response = self.page.goto(self.url(path))
@@ -73,7 +74,12 @@ class SiteGateway:
             self.log_in()
             response = self.page.goto(self.url(path))
         self._check_answer(response, path)
+        wait_until_loaded(self.page, site=self.title, screen=path)
         return self.page
+
+    def route(self, name: str, **parts: str) -> str:
+        """The path of one of the app's stable deep links (templates in the settings)."""
+        return self.settings.route(self.site, name, **parts)
 
     def check_login(self) -> None:
         """The pre-flight: open the start page, logging in if needed (read-only)."""

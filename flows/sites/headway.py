@@ -1,4 +1,8 @@
-"""Headway, as the flows reach it: the patients list, a therapist's profile and calendar."""
+"""Headway, as the flows reach it: the patients list, a therapist's profile and calendar.
+
+Providers' addresses carry opaque ids: a therapist is reached the way the procedure
+says, from the left-side menu.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,13 @@ class HeadwayGateway(SiteGateway):
     title = "Headway"
 
     def patients(self) -> list[PatientRow]:
-        """Every patient of the group, as the Patients page lists them."""
-        self.visit("/")
+        """Every patient of the group, as the Patients page lists them (all pages)."""
+        self.visit(self.start_path)
         return HeadwayHomePage(self.page, self.base_url).open_patients().patients()
 
     def provider(self, therapist: str) -> HeadwayProviderPage:
         """The therapist's profile, picked from the left-side menu (procedure step 3.2)."""
-        self.visit("/")
+        self.visit(self.start_path)
         return HeadwayHomePage(self.page, self.base_url).select_therapist(therapist)
 
     def calendar(self, therapist: str, day: date) -> HeadwayCalendarPage:

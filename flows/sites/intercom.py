@@ -1,8 +1,12 @@
-"""Intercom, as the flows reach it: conversations, team views, search, new conversations."""
+"""Intercom, as the flows reach it: conversations, team views, search, new conversations.
+
+Intercom's addresses live under a workspace (``/a/<workspace>/...``) the robot cannot
+know in advance: the app lands there after login, and the gateway learns it once. A
+conversation's deep link under it is stable (its template is in the settings); views,
+search and the composer are reached through the app's own menus.
+"""
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from flows.sites.base import SiteGateway
 from pages.intercom import (
@@ -10,18 +14,8 @@ from pages.intercom import (
     IntercomConversationPage,
     IntercomInboxPage,
     IntercomNewConversationPage,
-    IntercomSearchPage,
     IntercomViewPage,
 )
-from robot.errors import ControlNotFound, TransientError
-from robot.settings import Settings
-
-_CONVERSATION = "/conversations/{id}"
-
-
-def conversation_url(settings: Settings, conversation_id: str) -> str:
-    """The address a person opens to see ``conversation_id`` (for the report)."""
-    return settings.site("intercom").url(_CONVERSATION.format(id=conversation_id))
 
 
 class IntercomGateway(SiteGateway):
@@ -29,31 +23,39 @@ class IntercomGateway(SiteGateway):
 
     site = "intercom"
     title = "Intercom"
-    start_path = "/inbox"
+
+    _workspace: str | None = None
+
+    def workspace(self) -> str:
+        """The workspace the app lands in after login (learned once per worker)."""
+        if self._workspace is None:
+            self.visit(self.start_path)
+            self._workspace = IntercomInboxPage(self.page, self.base_url).workspace()
+        return self._workspace
+
+    def conversation_url(self, conversation_id: str) -> str:
+        """The address a person opens to see ``conversation_id`` (for the report)."""
+        return self.url(self.route("conversation", workspace=self.workspace(), id=conversation_id))
 
     def conversation(self, conversation_id: str) -> IntercomConversationPage:
-        """Open one conversation; a page that is not the conversation is a transient fault."""
-        self.visit(_CONVERSATION.format(id=conversation_id))
+        """Open one conversation by its stable deep link."""
+        self.visit(self.route("conversation", workspace=self.workspace(), id=conversation_id))
         page = IntercomConversationPage(self.page, self.base_url)
-        if not page.is_showing():
-            raise TransientError(f"Intercom did not show conversation {conversation_id}")
+        page.wait_until_open(conversation_id)
         return page
 
     def view(self, name: str) -> IntercomViewPage:
         """Open the team view ``name`` from the inbox's sidebar."""
         self.visit(self.start_path)
-        inbox = IntercomInboxPage(self.page, self.base_url)
-        if name not in inbox.view_names():
-            raise ControlNotFound("Intercom", "inbox sidebar", f"view named {name!r}")
-        return inbox.open_view(name)
+        return IntercomInboxPage(self.page, self.base_url).open_view(name)
 
     def conversations_of(self, email: str) -> list[ConversationRow]:
         """The conversations whose contact is ``email`` (Intercom's search), newest first."""
-        self.visit(f"/search?q={quote(email)}")
-        rows = IntercomSearchPage(self.page, self.base_url).results()
-        return [row for row in rows if row.contact_email.casefold() == email.casefold()]
+        self.visit(self.start_path)
+        results = IntercomInboxPage(self.page, self.base_url).search(email).results()
+        return [row for row in results if row.contact_email.casefold() == email.casefold()]
 
     def new_conversation(self) -> IntercomNewConversationPage:
-        """Open the form that starts a conversation."""
-        self.visit("/conversations/new")
-        return IntercomNewConversationPage(self.page, self.base_url)
+        """Open the composer that starts a conversation (the topbar's "New conversation")."""
+        self.visit(self.start_path)
+        return IntercomNewConversationPage(self.page, self.base_url).open()

@@ -11,7 +11,6 @@ class ProgramsSheetGateway(SiteGateway):
 
     site = "programs_sheet"
     title = "Programs Sheet"
-    start_path = "/sheet"
 
     def sheet(self) -> ProgramsSheetPage:
         """The sheet, with its rows and its "New entry" form."""

@@ -1,8 +1,11 @@
-"""The Ruh Platform, as the flows reach it: clients, appointments, invoices, payments."""
+"""The Ruh Platform, as the flows reach it: clients, appointments, invoices, payments.
+
+Records carry opaque ids. A client is found the way the procedure says (search their
+email); the profile's address, once the app has shown it, is a stable deep link (its
+template is in the settings), and everything else is reached from the profile's tabs.
+"""
 
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from flows.sites.base import SiteGateway
 from pages.ruh_platform import (
@@ -13,6 +16,7 @@ from pages.ruh_platform import (
     RuhPaymentsPage,
     RuhSearchPage,
 )
+from robot.errors import BusinessRuleError
 
 
 class RuhPlatformGateway(SiteGateway):
@@ -20,22 +24,30 @@ class RuhPlatformGateway(SiteGateway):
 
     site = "ruh_platform"
     title = "Ruh Platform"
-    start_path = "/clients"
 
     def find_client(self, email: str) -> RuhClientProfilePage:
-        """Search the client's email and open their profile (procedure step 2.2)."""
+        """Search the client's email and open their profile (procedure step 2.2).
+
+        Exactly one client must have that email: none, or several, is for a person.
+        """
         self.visit(self.start_path)
-        return RuhSearchPage(self.page, self.base_url).search_client(email)
+        search = RuhSearchPage(self.page, self.base_url)
+        profile = search.find_client(email)
+        if profile is None:
+            found = len(search.matching_clients(email))
+            raise BusinessRuleError(
+                f"the Ruh Platform has {found or 'no'} client(s) with the client's email"
+            )
+        return profile
 
     def client(self, client_id: str) -> RuhClientProfilePage:
-        """A client's profile, Overview tab, by the id an earlier read found."""
-        self.visit(f"/clients/{client_id}")
+        """A client's profile (Overview), by the id the app's own address showed."""
+        self.visit(self.route("client", id=client_id))
         return RuhClientProfilePage(self.page, self.base_url)
 
-    def appointment(self, client_id: str, appointment_id: str) -> RuhAppointmentPage:
-        """One appointment of a client, with its Billing section."""
-        self.visit(f"/clients/{client_id}/appointments/{appointment_id}")
-        return RuhAppointmentPage(self.page, self.base_url)
+    def appointment(self, client_id: str, reference: str) -> RuhAppointmentPage:
+        """One appointment of a client, from their Overview's list (paged to it)."""
+        return self.client(client_id).open_overview().open_appointment(reference)
 
     def invoices(self, client_id: str) -> RuhInvoicesPage:
         """Client profile -> Billing -> Invoices."""
@@ -46,6 +58,6 @@ class RuhPlatformGateway(SiteGateway):
         return self.client(client_id).open_payments()
 
     def practice_appointments(self, status: str) -> RuhAppointmentsPage:
-        """The practice-wide Appointments list, filtered to ``status``."""
-        self.visit(f"/appointments?status={quote(status)}")
-        return RuhAppointmentsPage(self.page, self.base_url)
+        """Practice menu -> Appointments, filtered to ``status``."""
+        self.visit("/appointments")
+        return RuhAppointmentsPage(self.page, self.base_url).filter_by_status(status)

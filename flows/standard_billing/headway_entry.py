@@ -127,11 +127,15 @@ def confirm_on_headway(
         fill_session(calendar.open_slot(plan.calendar_date, plan.start.hour), facts)
 
     def sign_and_confirm(calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> None:
-        HeadwaySessionDialog(calendar.page, calendar.base_url).sign_note_and_confirm()
-        if not calendar.is_showing():
-            # An error page or a lost answer: whether it landed is unknown, so the retry
-            # looks at the calendar before anything is clicked again.
-            raise TransientError("Headway did not come back to the calendar after confirming")
+        # A lost answer raises TransientError inside: whether it landed is unknown, so the
+        # retry looks at the calendar before anything is clicked again.
+        dialog = HeadwaySessionDialog(calendar.page, calendar.base_url)
+        dialog.sign_note_and_confirm()
+        answer = dialog.last_answer
+        if answer is not None and not answer.ok:
+            # Headway answered, and said no (e.g. the plan does not cover the session):
+            # nothing was created, and only a person can change Headway's mind.
+            raise BusinessRuleError(f"Headway refused to confirm the session: {answer.message}")
 
     def details(_calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> dict[str, str]:
         facts = billing_of(ctx.facts)

@@ -27,7 +27,7 @@ from tests.flows.conftest import (
 # appointment -> client; ap-d15 is the billing request the standard flow sends to review.
 LATE = {"ap-lc1": "cl-lc1", "ap-lc2": "cl-lc2", "ap-lc3": "cl-lc3", "ap-d15": "cl-d15"}
 MACRO = "Failed Payment - Late Cancellation Fee"
-CHARGE_PATH = r"/billing/invoices/[^/]+/charge$"
+CHARGE_PATH = r"^/api/invoices/[^/]+/charges$"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from tests.flows.conftest import (
     run_item,
 )
 
-REFUND_PATH = r"/billing/payments/[^/]+/refund$"
+REFUND_PATH = r"^/api/payments/[^/]+/refunds$"
 MACRO = "Refund Issued - Headway Client"
 
 

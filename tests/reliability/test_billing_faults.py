@@ -70,7 +70,7 @@ def test_lost_confirm_response_does_not_create_a_second_session(
     sites: MockSites, robot_dir: Path
 ) -> None:
     arm_fault(
-        sites, "headway", kind="lose_response", path=r"^/providers/[^/]+/sessions$", method="POST"
+        sites, "headway", kind="lose_response", path=r"^/api/providers/[^/]+/sessions$", method="POST"
     )
     summary = on_own_thread(
         run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
@@ -82,7 +82,7 @@ def test_lost_confirm_response_does_not_create_a_second_session(
 @pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_lost_charge_response_does_not_charge_twice(sites: MockSites, robot_dir: Path) -> None:
-    arm_fault(sites, "ruh_platform", kind="lose_response", path=r"/charge$", method="POST")
+    arm_fault(sites, "ruh_platform", kind="lose_response", path=r"/charges$", method="POST")
     summary = on_own_thread(
         run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
     )
@@ -93,7 +93,7 @@ def test_lost_charge_response_does_not_charge_twice(sites: MockSites, robot_dir:
 @pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_flaky_site_is_retried_until_it_answers(sites: MockSites, robot_dir: Path) -> None:
-    arm_fault(sites, "intercom", kind="fail", path=r"/session-processed$", count=1)
+    arm_fault(sites, "intercom", kind="fail", path=r"/forms/headway-session-processed$", count=1)
     summary = on_own_thread(
         run_batch, robot_settings(sites, robot_dir), today=sites.world.state.practice.today
     )

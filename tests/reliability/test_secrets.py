@@ -39,7 +39,7 @@ def _contents(folder: Path) -> dict[str, bytes]:
 def test_failed_items_leave_no_secret_in_any_artefact(
     sites: MockSites, robot_dir: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    arm_fault(sites, "ruh_platform", kind="fail", path=r"/charge$", method="POST", count=100)
+    arm_fault(sites, "ruh_platform", kind="fail", path=r"/charges$", method="POST", count=100)
     issued: set[str] = set()
 
     def expire_sessions(*_: object) -> None:
