@@ -86,7 +86,7 @@ class LateCancellation:
 def read_late_cancellation(worker: Worker, source_ref: str) -> LateCancellation:
     """Open the appointment; check it is a Late Cancellation with a fee; read the client."""
     client_id, _, appointment_id = source_ref.partition("/")
-    page = worker.ruh.appointment(client_id, appointment_id)
+    page = worker.ruh.past_appointment(client_id, appointment_id)
     appointment = page.details()
     if appointment.status != LATE_CANCELLATION:
         raise BusinessRuleError(

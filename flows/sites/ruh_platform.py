@@ -45,9 +45,10 @@ class RuhPlatformGateway(SiteGateway):
         self.visit(self.route("client", id=client_id))
         return RuhClientProfilePage(self.page, self.base_url)
 
-    def appointment(self, client_id: str, reference: str) -> RuhAppointmentPage:
-        """One appointment of a client, from their Overview's list (paged to it)."""
-        return self.client(client_id).open_overview().open_appointment(reference)
+    def past_appointment(self, client_id: str, reference: str) -> RuhAppointmentPage:
+        """One past appointment of a client: Overview -> Appointments -> Past, paged to it."""
+        profile = self.client(client_id).open_overview().show_appointments("Past")
+        return profile.open_appointment(reference)
 
     def invoices(self, client_id: str) -> RuhInvoicesPage:
         """Client profile -> Billing -> Invoices."""

@@ -11,8 +11,8 @@ from decimal import Decimal
 from flows.process import Step, StepContext
 from flows.standard_billing.facts import BillingFacts, bare_name
 from pages.intercom import IntercomConversationPage
-from pages.intercom.conversation import IntercomManageParticipantsDialog
 from pages.intercom.models import SessionProcessedForm
+from pages.intercom.participants import IntercomManageParticipantsDialog
 from pages.ruh_platform import (
     ChargeInvoiceDialog,
     EditInvoiceDialog,

@@ -9,7 +9,7 @@ The flow walks them in the procedure's order::
     ...                                   # fill step 1, Next, Confirm without note, Next
     dialog.check_final_attestation()
     form = dialog.read_form()             # cross-check before the irreversible click
-    calendar = dialog.sign_note_and_confirm()
+    dialog.sign_note_and_confirm()        # the calendar underneath shows the session
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING
 
 from playwright.sync_api import Locator, Page
 
@@ -24,9 +23,6 @@ from pages.headway.text import (
 )
 from pages.shell import CommitAnswer, submit_and_wait, text_of, texts_of
 from pages.widgets import choose_option, chosen_values, dialog, exact
-
-if TYPE_CHECKING:
-    from pages.headway.calendar import HeadwayCalendarPage
 
 CLIENT = "Client"
 LOCATION = "Location"
@@ -191,15 +187,14 @@ class HeadwaySessionDialog:
         """True when "Sign note & Confirm Session" is enabled."""
         return self.confirm_button.is_enabled()
 
-    def sign_note_and_confirm(self) -> HeadwayCalendarPage:
+    def sign_note_and_confirm(self) -> CommitAnswer:
         """Click "Sign note & Confirm Session" (IRREVERSIBLE: confirms and bills).
 
-        Headway answers in the background: on success the calendar is drawn again with
-        the session on it; a refusal leaves the dialog open with Headway's reason
-        (``last_answer``, ``refusal_message``). No answer raises TransientError.
+        Headway answers in the background: on success the dialog closes and the calendar
+        (the page underneath) is drawn again with the session on it; a refusal leaves the
+        dialog open with Headway's reason (``last_answer``, ``refusal_message``). No
+        answer raises TransientError.
         """
-        from pages.headway.calendar import HeadwayCalendarPage
-
         self.last_answer = submit_and_wait(
             self.page,
             self.confirm_button,
@@ -207,10 +202,9 @@ class HeadwaySessionDialog:
             action="confirm the session",
             endpoint=CONFIRM_ENDPOINT,
         )
-        calendar = HeadwayCalendarPage(self.page, self.base_url)
         if self.last_answer.ok:
-            calendar.wait_until_shown()
-        return calendar
+            self.dialog.wait_for(state="hidden")
+        return self.last_answer
 
     def close(self) -> None:
         """Close the dialog without confirming."""

@@ -14,10 +14,7 @@ and ask before calling them.
 
 from pages.intercom._common import conversation_path, workspace_of
 from pages.intercom.compose import IntercomNewConversationPage
-from pages.intercom.conversation import (
-    IntercomConversationPage,
-    IntercomManageParticipantsDialog,
-)
+from pages.intercom.conversation import IntercomConversationPage
 from pages.intercom.inbox import IntercomInboxPage, IntercomSearchPage, IntercomViewPage
 from pages.intercom.models import (
     CloseResult,
@@ -26,6 +23,7 @@ from pages.intercom.models import (
     SessionProcessedForm,
     ThreadMessage,
 )
+from pages.intercom.participants import IntercomManageParticipantsDialog
 from pages.intercom.popup import (
     dismiss_whats_new,
     handle_popups,

@@ -25,7 +25,6 @@ from pages.ruh_platform.billing import (
 from pages.ruh_platform.clients import (
     AppointmentDetails,
     AppointmentRow,
-    ClientContact,
     ClientMatch,
     PracticeAppointmentRow,
     RuhAppointmentPage,
@@ -33,6 +32,7 @@ from pages.ruh_platform.clients import (
     RuhClientProfilePage,
     RuhSearchPage,
 )
+from pages.ruh_platform.profile import ClientContact
 
 __all__ = [
     "AppointmentDetails",

@@ -31,7 +31,7 @@ from pages.ruh_platform._text import (
     table_rows,
     where,
 )
-from pages.ruh_platform.clients import _ProfileChrome
+from pages.ruh_platform.profile import ProfileChrome
 from pages.shell import CommitAnswer, require, shown_errors, submit_and_wait, text_of
 from pages.widgets import Name, choose_menu_item, choose_option, data_rows, dialog, exact
 
@@ -143,7 +143,21 @@ class _Dialog:
         return self.last_answer
 
 
-class _BillingPage(_ProfileChrome):
+class BillingNavigation(ProfileChrome):
+    """A client screen with the Billing tab's navigation (Invoices, Payments)."""
+
+    def open_invoices(self) -> RuhInvoicesPage:
+        """Billing -> Invoices."""
+        self.open_billing_tab("Invoices")
+        return RuhInvoicesPage(self.page, self.base_url)
+
+    def open_payments(self) -> RuhPaymentsPage:
+        """Billing -> Payments."""
+        self.open_billing_tab("Payments")
+        return RuhPaymentsPage(self.page, self.base_url)
+
+
+class _BillingPage(BillingNavigation):
     table_name = ""
 
     def __init__(self, page: Page, base_url: str) -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Self
+from typing import Self
 from urllib.parse import quote
 
 from playwright.sync_api import Locator, Page
@@ -27,13 +27,10 @@ from pages.ruh_platform._text import (
     table_rows,
     where,
 )
+from pages.ruh_platform.billing import BillingNavigation
 from pages.shell import not_busy, require, text_of, texts_of, wait_until_loaded
-from pages.widgets import choose_menu_item, data_rows, dialog, exact, read_whole_list
+from pages.widgets import data_rows, read_whole_list
 
-if TYPE_CHECKING:
-    from pages.ruh_platform.billing import RuhInvoicesPage, RuhPaymentsPage
-
-NO_DIAGNOSIS = "No diagnosis on file"
 SEARCH_CLIENTS = "Search clients"
 
 
@@ -48,16 +45,6 @@ class AppointmentRow:
     therapist: str
     session_type: str
     status: str
-
-
-@dataclass(frozen=True)
-class ClientContact:
-    """Action -> Contact details: where the client is and the card on file."""
-
-    email: str
-    state: str
-    time_zone: str
-    card: str
 
 
 @dataclass(frozen=True)
@@ -165,84 +152,7 @@ def _ends_with_email(email: str) -> re.Pattern[str]:
     return re.compile(rf"·\s*{re.escape(email.strip())}\s*$", re.IGNORECASE)
 
 
-class _ProfileChrome:
-    """What every client profile screen shares: its tabs and the "Action" menu."""
-
-    def __init__(self, page: Page, base_url: str) -> None:
-        self.page = page
-        self.base_url = base_url.rstrip("/")
-        self.profile_tabs = page.get_by_role("navigation", name="Client profile")
-        self.billing_tabs = page.get_by_role("navigation", name="Billing")
-        self.heading = page.get_by_role("heading", level=1)
-
-    def wait_until_shown(self) -> None:
-        """Wait for a client profile (TransientError if the app could not draw it)."""
-        require(self.page, self.profile_tabs, site=SITE, screen="client profile")
-
-    def client_id(self) -> str:
-        """The opaque id of the client whose profile is showing (from the address)."""
-        return path_part(self.page.url, "clients")
-
-    def client_name(self) -> str:
-        """The client's name, as the profile's heading shows it."""
-        self.wait_until_shown()
-        return text_of(self.heading)
-
-    def diagnosis(self) -> str | None:
-        """Action -> Diagnosis: the client's diagnosis code, or None when none is on file."""
-        shown = self._action_dialog("Diagnosis")
-        code = shown.get("Diagnosis code", "")
-        return None if code in ("", NO_DIAGNOSIS) else code
-
-    def contact_details(self) -> ClientContact:
-        """Action -> Contact details: email, state, time zone and card on file."""
-        shown = self._action_dialog("Contact details")
-        return ClientContact(
-            email=shown["Email"],
-            state=shown["State"],
-            time_zone=shown["Time zone"],
-            card=shown["Card on file"],
-        )
-
-    def _action_dialog(self, item: str) -> dict[str, str]:
-        self.wait_until_shown()
-        choose_menu_item(self.page, exact("Action"), item, where("client profile"))
-        box = dialog(self.page, item)
-        box.wait_for()
-        terms = texts_of(box.get_by_role("term"))
-        values = texts_of(box.get_by_role("definition"))
-        box.get_by_role("button", name="Close", exact=True).click()
-        box.wait_for(state="hidden")
-        return dict(zip(terms, values, strict=True))
-
-    def open_invoices(self) -> RuhInvoicesPage:
-        """Billing -> Invoices."""
-        from pages.ruh_platform.billing import RuhInvoicesPage
-
-        self._open_billing("Invoices")
-        return RuhInvoicesPage(self.page, self.base_url)
-
-    def open_payments(self) -> RuhPaymentsPage:
-        """Billing -> Payments."""
-        from pages.ruh_platform.billing import RuhPaymentsPage
-
-        self._open_billing("Payments")
-        return RuhPaymentsPage(self.page, self.base_url)
-
-    def _open_billing(self, tab: str) -> None:
-        self.wait_until_shown()
-        billing = self.profile_tabs.get_by_role("link", name="Billing", exact=True)
-        if billing.get_attribute("aria-current") != "page":
-            billing.click()
-            require(self.page, self.billing_tabs, site=SITE, screen="billing")
-        link = self.billing_tabs.get_by_role("link", name=tab, exact=True)
-        if link.get_attribute("aria-current") != "page":
-            link.click()
-            table = self.page.get_by_role("table", name=tab, exact=True)
-            require(self.page, table, site=SITE, screen=tab)
-
-
-class RuhClientProfilePage(_ProfileChrome):
+class RuhClientProfilePage(BillingNavigation):
     """A client's profile, Overview tab: the Appointments lists (``/clients/<client>``)."""
 
     def __init__(self, page: Page, base_url: str) -> None:
@@ -273,6 +183,11 @@ class RuhClientProfilePage(_ProfileChrome):
         """Appointments -> Upcoming: the scheduled ones, all pages."""
         table = self._tab("Upcoming")
         return [_appointment_row(cells) for cells in table_rows(table, screen="Upcoming")]
+
+    def show_appointments(self, tab: str) -> Self:
+        """Show the "Past" or "Upcoming" appointments list (without reading it)."""
+        self._tab(tab)
+        return self
 
     def open_appointment(self, appointment_id: str) -> RuhAppointmentPage:
         """Click "View" on ``appointment_id`` in the list shown, paging to it if need be."""
@@ -311,7 +226,7 @@ def _appointment_row(cells: list[str]) -> AppointmentRow:
     )
 
 
-class RuhAppointmentPage(_ProfileChrome):
+class RuhAppointmentPage(BillingNavigation):
     """One appointment (``/clients/<client>/appointments/<appointment>``) with its Billing."""
 
     def __init__(self, page: Page, base_url: str) -> None:

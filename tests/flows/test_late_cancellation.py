@@ -125,7 +125,10 @@ def test_rerun_with_a_fresh_ledger_finds_every_step_done(lc_run: Any, tmp_path: 
             robot_settings(sites, tmp_path / appointment),
             late_cancellation.item_id_for(appointment),
             late_cancellation.KIND,
-            late_cancellation.source_ref_for(LATE[appointment], appointment),
+            # What discovery reads off the platform: the client's id in its addresses.
+            late_cancellation.source_ref_for(
+                sites.world.public_id("client", LATE[appointment]), appointment
+            ),
             today=today,
         )
         statuses += [r.status for r in summary.results]

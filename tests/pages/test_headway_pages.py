@@ -192,9 +192,8 @@ def test_full_dialog_reads_back_and_confirms(page: Page, headway: str, sites: Mo
     dialog.check_final_attestation()
     assert dialog.can_sign_and_confirm()
     assert dialog.read_form() == expected  # now read from the step-3 summary
-    calendar = dialog.sign_note_and_confirm()
-    assert dialog.last_answer is not None
-    assert dialog.last_answer.message == "Session confirmed"
+    assert dialog.sign_note_and_confirm().message == "Session confirmed"
+    calendar.wait_until_shown()
     assert [s.client_name for s in calendar.sessions_on(DAY)] == ["Owen Thompson"]
     assert len(mock_state(sites, "headway")["headway_sessions"]) == 1
 
@@ -207,7 +206,8 @@ def test_the_same_session_can_be_confirmed_twice(
     for _ in range(2):
         dialog = calendar.open_slot(DAY, 12)
         fill_for_owen(dialog)
-        calendar = dialog.sign_note_and_confirm()
+        assert dialog.sign_note_and_confirm().ok
+    calendar.wait_until_shown()
     assert len(calendar.sessions_on(DAY)) == 2
     assert len(mock_state(sites, "headway")["headway_sessions"]) == 2
 
