@@ -64,3 +64,38 @@ class Process(Generic[Facts]):
     """Find this process's pending work (None: it only runs when named, e.g. a command)."""
     read_name: str = "read"
     """The retry unit's name for ``read``."""
+
+
+Inner = TypeVar("Inner")
+
+
+def reuse_step(
+    step: Step[Inner],
+    narrow: Callable[[Facts], Inner],
+    *,
+    applies: Callable[[StepContext[Facts]], bool],
+) -> Step[Facts]:
+    """``step`` of another process, in a process whose facts hold that process's facts.
+
+    A wrongly charged Headway client's recent session is billed with the standard
+    process's own steps: the same names, checks and clicks, given ``narrow(facts)``.
+    ``applies`` decides first (``narrow`` may only make sense when it says yes).
+    """
+
+    def inner(ctx: StepContext[Facts]) -> StepContext[Inner]:
+        return StepContext(ctx.worker, ctx.item_id, narrow(ctx.facts))
+
+    fill, verify, when = step.fill, step.verify, step.when
+    return CommitStep(
+        name=step.name,
+        label=step.label,
+        open=lambda ctx: step.open(inner(ctx)),
+        done=lambda screen, ctx: step.done(screen, inner(ctx)),
+        click=lambda screen, ctx: step.click(screen, inner(ctx)),
+        fill=None if fill is None else (lambda screen, ctx: fill(screen, inner(ctx))),
+        verify=None if verify is None else (lambda screen, ctx: verify(screen, inner(ctx))),
+        details=lambda screen, ctx: step.details(screen, inner(ctx)),
+        applies=lambda ctx: applies(ctx) and step.applies(inner(ctx)),
+        when=None if when is None else (lambda ctx: when(inner(ctx))),
+        needs=step.needs,
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from flows.process import Found, Process
 from flows.standard_billing.facts import BillingFacts, read_billing_facts
-from flows.standard_billing.headway_entry import confirm_on_headway
+from flows.standard_billing.headway_entry import CONFIRM_ON_HEADWAY
 from flows.standard_billing.steps import (
     ADD_CLIENT,
     CHARGE_ZERO,
@@ -81,7 +81,7 @@ PROCESS: Process[BillingFacts] = Process(
     steps=(
         ADD_CLIENT,
         REMOVE_PRACTICE,
-        confirm_on_headway(lambda facts: facts),
+        CONFIRM_ON_HEADWAY,
         SESSION_FORM,
         MARK_BILLED,
         CLOSE_CONVERSATION,

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flows.standard_billing.headway_checks import check_audio_only_covered
 from flows.worker import Worker
 from pages.intercom.models import ConversationDetails
 from pages.ruh_platform import AppointmentDetails, AppointmentRow
 from robot.errors import BusinessRuleError, TransientError
 from robot.rules.note import AdminNote, parse_admin_note
 from robot.rules.plan import BillingPlan, build_plan
+from robot.rules.telehealth import AUDIO_ONLY
 from robot.rules.timezones import localize, zone_for
 
 LATE_CANCELLATION = "Late Cancellation"
@@ -141,12 +143,14 @@ def _read_the_rest(
     problems += _therapist_problems(note, appointment)
     if problems:
         raise BusinessRuleError("; ".join(problems))
+    session = BillableSession.from_plan(plan, note)
+    check_headway_accepts(worker, session)
     return BillingFacts(
         conversation_id=conversation_id,
         conversation=conversation,
         note=note,
         plan=plan,
-        session=BillableSession.from_plan(plan, note),
+        session=session,
         platform_client_id=client_id,
         appointment=appointment,
         therapist_licensed_state=licensed_state,
@@ -238,6 +242,23 @@ def _therapist_problems(note: AdminNote, appointment: AppointmentDetails) -> lis
     if noted != booked:
         return ["the note's therapist is not the therapist of the Ruh Platform appointment"]
     return []
+
+
+def check_headway_accepts(worker: Worker, session: BillableSession) -> None:
+    """Headway's say on an audio-only session (its plan may not pay for it), read first.
+
+    Other sessions ask nothing: Headway's insurance and payment checks are read from its
+    Patients list above, without opening a dialog.
+    """
+    if session.telehealth_type != AUDIO_ONLY:
+        return
+    check_audio_only_covered(
+        worker.headway.calendar(session.therapist, session.calendar_date),
+        client_email=session.client_email,
+        client_name=session.client_name,
+        day=session.calendar_date,
+        hour=session.start.hour,
+    )
 
 
 def bare_name(name: str) -> str:

@@ -7,11 +7,12 @@ confirmed session for this client at this start time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flows.process import Step, StepContext
 from flows.standard_billing.facts import BillingFacts
+from flows.standard_billing.headway_checks import (
+    TELEHEALTH_SESSION_LOCATION,
+    refuse_if_headway_does,
+)
 from pages.headway import HeadwayCalendarPage, HeadwaySessionDialog
 from pages.headway.calendar import CalendarSession
 from robot.engine import CommitStep
@@ -20,10 +21,9 @@ from robot.rules.payout import payout_date
 
 VIRTUAL_LOCATION = "Virtual (my own telehealth link)"
 DOES_NOT_REPEAT = "Does not repeat"
-TELEHEALTH_SESSION_LOCATION = "Virtual (Telehealth)"
 CONFIRMED = "Confirmed"
 
-Facts = TypeVar("Facts")
+Ctx = StepContext[BillingFacts]
 
 
 def find_session(sessions: list[CalendarSession], facts: BillingFacts) -> CalendarSession | None:
@@ -43,9 +43,7 @@ def fill_session(dialog: HeadwaySessionDialog, facts: BillingFacts) -> None:
     """Procedure steps 3.6-3.16: every field, both attestations; stops before signing."""
     plan = facts.session
     dialog.select_client(plan.client_email, plan.client_name)
-    refusal = dialog.refusal_message()
-    if refusal:
-        raise BusinessRuleError(f"Headway refused the session: {refusal}")
+    refuse_if_headway_does(dialog)
     dialog.set_date(plan.calendar_date)
     dialog.set_start_time(plan.start)
     dialog.set_end_time(plan.end)
@@ -56,6 +54,7 @@ def fill_session(dialog: HeadwaySessionDialog, facts: BillingFacts) -> None:
     dialog.choose_diagnosis_code(plan.diagnosis_code)
     dialog.choose_session_location(TELEHEALTH_SESSION_LOCATION)
     dialog.choose_telehealth_type(plan.telehealth_type)
+    refuse_if_headway_does(dialog)
     dialog.choose_joined_from_state(plan.client_state)
     dialog.check_attestation()
     dialog.next()
@@ -106,58 +105,54 @@ def check_form_matches_plan(dialog: HeadwaySessionDialog, facts: BillingFacts) -
         raise TransientError("the filled Headway form does not match the plan: " + ", ".join(wrong))
 
 
-def confirm_on_headway(
-    billing_of: Callable[[Facts], BillingFacts],
-    *,
-    applies: Callable[[StepContext[Facts]], bool] | None = None,
-) -> Step[Facts]:
-    """The ``headway.confirm`` step of a process whose facts hold ``billing_of(facts)``."""
+def _open_calendar(ctx: Ctx) -> HeadwayCalendarPage:
+    plan = ctx.facts.session
+    return ctx.worker.headway.calendar(plan.therapist, plan.calendar_date)
 
-    def open_calendar(ctx: StepContext[Facts]) -> HeadwayCalendarPage:
-        plan = billing_of(ctx.facts).session
-        return ctx.worker.headway.calendar(plan.therapist, plan.calendar_date)
 
-    def confirmed(calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> bool:
-        facts = billing_of(ctx.facts)
-        return find_session(calendar.sessions_on(facts.session.calendar_date), facts) is not None
+def _confirmed(calendar: HeadwayCalendarPage, ctx: Ctx) -> bool:
+    facts = ctx.facts
+    return find_session(calendar.sessions_on(facts.session.calendar_date), facts) is not None
 
-    def fill(calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> None:
-        facts = billing_of(ctx.facts)
-        plan = facts.session
-        fill_session(calendar.open_slot(plan.calendar_date, plan.start.hour), facts)
 
-    def sign_and_confirm(calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> None:
-        # A lost answer raises TransientError inside: whether it landed is unknown, so the
-        # retry looks at the calendar before anything is clicked again.
-        dialog = HeadwaySessionDialog(calendar.page, calendar.base_url)
-        dialog.sign_note_and_confirm()
-        answer = dialog.last_answer
-        if answer is not None and not answer.ok:
-            # Headway answered, and said no (e.g. the plan does not cover the session):
-            # nothing was created, and only a person can change Headway's mind.
-            raise BusinessRuleError(f"Headway refused to confirm the session: {answer.message}")
+def _fill(calendar: HeadwayCalendarPage, ctx: Ctx) -> None:
+    plan = ctx.facts.session
+    fill_session(calendar.open_slot(plan.calendar_date, plan.start.hour), ctx.facts)
 
-    def details(_calendar: HeadwayCalendarPage, ctx: StepContext[Facts]) -> dict[str, str]:
-        facts = billing_of(ctx.facts)
-        plan = facts.session
-        return {
-            "client": f"{plan.client_name} <{plan.client_email}>",
-            "therapist": plan.therapist,
-            "date": plan.calendar_date.isoformat(),
-            "time": f"{plan.start:%H:%M}-{plan.end:%H:%M} {facts.calendar_label}",
-            "CPT": plan.cpt_code,
-            "diagnosis": plan.diagnosis_code,
-            "telehealth": f"{plan.telehealth_type}, client in {plan.client_state}",
-            "expected payout": payout_date(ctx.worker.today).isoformat(),
-        }
 
-    return CommitStep(
-        name="headway.confirm",
-        label="Sign note & confirm the session on Headway",
-        open=open_calendar,
-        done=confirmed,
-        fill=fill,
-        click=sign_and_confirm,
-        details=details,
-        applies=applies or (lambda _ctx: True),
-    )
+def _sign_and_confirm(calendar: HeadwayCalendarPage, ctx: Ctx) -> None:
+    # A lost answer raises TransientError inside: whether it landed is unknown, so the
+    # retry looks at the calendar before anything is clicked again.
+    dialog = HeadwaySessionDialog(calendar.page, calendar.base_url)
+    answer = dialog.sign_note_and_confirm()
+    if not answer.ok:
+        # Headway answered, and said no (e.g. the plan does not cover the session):
+        # nothing was created, and only a person can change Headway's mind.
+        raise BusinessRuleError(f"Headway refused to confirm the session: {answer.message}")
+
+
+def _details(_calendar: HeadwayCalendarPage, ctx: Ctx) -> dict[str, str]:
+    facts = ctx.facts
+    plan = facts.session
+    return {
+        "client": f"{plan.client_name} <{plan.client_email}>",
+        "therapist": plan.therapist,
+        "date": plan.calendar_date.isoformat(),
+        "time": f"{plan.start:%H:%M}-{plan.end:%H:%M} {facts.calendar_label}",
+        "CPT": plan.cpt_code,
+        "diagnosis": plan.diagnosis_code,
+        "telehealth": f"{plan.telehealth_type}, client in {plan.client_state}",
+        "expected payout": payout_date(ctx.worker.today).isoformat(),
+    }
+
+
+CONFIRM_ON_HEADWAY: Step[BillingFacts] = CommitStep(
+    name="headway.confirm",
+    label="Sign note & confirm the session on Headway",
+    open=_open_calendar,
+    done=_confirmed,
+    fill=_fill,
+    click=_sign_and_confirm,
+    details=_details,
+)
+"""Enter the session on the therapist's calendar and sign & confirm it (step 3)."""

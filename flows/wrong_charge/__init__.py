@@ -11,8 +11,13 @@ step                     what changes
 ruh.refund               Billing -> Payments -> three-dot -> Refund -> Refund Full Amount
 intercom.refund-notice   the "Refund Issued - Headway Client" macro, as a reply on the
                          client's conversation, or in a new one when there is none
-headway.confirm          appointment at most 30 days old: the session is confirmed on
-                         Headway (the standard flow's step)
+headway.confirm          appointment at most 30 days old ("add the session to Headway
+                         following the standard billing process"): the standard
+                         steps from Headway on: the session confirmed on Headway,
+intercom.session-form    the "Headway Session Processed" form on the client's
+                         conversation (when there is one),
+ruh.write-off            the invoice the client paid and got back written off ("Billed
+ruh.charge-zero          on Headway.") and charged $0
 sheet.write-off          older: a "<Client Name> Headway Write-Off" row in the Programs
                          Sheet (no Headway session)
 =======================  ==============================================================
@@ -124,7 +129,9 @@ def _finish(ctx: StepContext[WrongCharge], progress: ItemProgress) -> ItemOutcom
     case = ctx.facts
     refunded = f"refunded ${case.payment.amount:.2f}"
     if case.headway is not None:
-        return ItemOutcome.done(f"{refunded}; session confirmed on Headway")
+        return ItemOutcome.done(
+            f"{refunded}; session confirmed on Headway and the invoice written off"
+        )
     age = age_in_days(case.appointment.date, ctx.worker.today)
     return ItemOutcome.done(f"{refunded}; {age} days old: written off in the Programs Sheet")
 
@@ -142,6 +149,7 @@ def report_facts(case: WrongCharge) -> dict[str, JSONValue]:
     if case.headway is not None:
         plan = case.headway.session
         facts |= {
+            "written_off_amount": str(case.invoice.amount),
             "cpt_code": plan.cpt_code,
             "diagnosis_code": plan.diagnosis_code,
             "payout_date": (

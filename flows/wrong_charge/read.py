@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flows.standard_billing.facts import BillableSession, BillingFacts
+from flows.standard_billing.facts import BillableSession, BillingFacts, check_headway_accepts
 from flows.worker import Worker
 from pages.intercom import ConversationDetails
 from pages.ruh_platform import AppointmentDetails, InvoiceRow, PaymentRow
@@ -163,12 +163,14 @@ def _headway_facts(
     if plan.problems:
         raise BusinessRuleError("; ".join(plan.problems))
     parsed = parse_admin_note(text).note
+    session = BillableSession.from_plan(plan, parsed)
+    check_headway_accepts(worker, session)
     return BillingFacts(
         conversation_id=conversation.id if conversation else "",
         conversation=conversation or _no_conversation(note),
         note=parsed,
         plan=plan,
-        session=BillableSession.from_plan(plan, parsed),
+        session=session,
         platform_client_id=client_id,
         appointment=appointment,
         therapist_licensed_state=licensed_state,

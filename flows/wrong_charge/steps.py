@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flows.messaging import MacroTarget, send_macro
-from flows.process import Step, StepContext
+from flows.process import Step, StepContext, reuse_step
 from flows.standard_billing.facts import BillingFacts
-from flows.standard_billing.headway_entry import confirm_on_headway
+from flows.standard_billing.headway_entry import CONFIRM_ON_HEADWAY
+from flows.standard_billing.steps import CHARGE_ZERO, SESSION_FORM, WRITE_OFF
 from flows.wrong_charge.read import WrongCharge
 from pages.programs_sheet import NewEntryForm, ProgramSheetRow, ProgramsSheetPage
 from pages.ruh_platform import PaymentRow, RefundPaymentDialog, RuhPaymentsPage
@@ -126,14 +127,33 @@ SHEET_WRITE_OFF: Step[WrongCharge] = CommitStep(
 
 
 def _billing_of(case: WrongCharge) -> BillingFacts:
-    assert case.headway is not None  # the step applies only when it was read
+    assert case.headway is not None  # the steps apply only when it was read
     return case.headway
 
 
+def _within_30_days(ctx: Ctx) -> bool:
+    return ctx.facts.headway is not None
+
+
+def _recorded_in_intercom(ctx: Ctx) -> bool:
+    # The client's own conversation about the charge gets the record; a client who has
+    # none gets the refund notice in a new one, and Headway's record needs no second.
+    return ctx.facts.headway is not None and ctx.facts.conversation_id is not None
+
+
+# Within 30 days the session is billed "following the standard billing process": the
+# same steps from Headway on. The Session Processed form records it in Intercom, and the
+# invoice the client paid (then got back) is written off and charged $0, so it no longer
+# asks the client for anything. The Insurance Billing attribute and closing belong to
+# the billing view's requests, not to a payments conversation the client may answer.
 STEPS: tuple[Step[WrongCharge], ...] = (
     REFUND,
     REFUND_NOTICE,
-    confirm_on_headway(_billing_of, applies=lambda ctx: ctx.facts.headway is not None),
+    reuse_step(CONFIRM_ON_HEADWAY, _billing_of, applies=_within_30_days),
+    reuse_step(SESSION_FORM, _billing_of, applies=_recorded_in_intercom),
+    reuse_step(WRITE_OFF, _billing_of, applies=_within_30_days),
+    reuse_step(CHARGE_ZERO, _billing_of, applies=_within_30_days),
     SHEET_WRITE_OFF,
 )
-"""The steps in order; the last two are mutually exclusive (30-day rule)."""
+"""The steps in order: refund and tell; then Headway's four (30 days or less) or the
+Programs Sheet (older)."""

@@ -1,7 +1,10 @@
 """Session type: what Headway's "Type of telehealth session" should say, if anything.
 
-The procedure bills virtual sessions. A video session is "Audiovisual"; an audio-only
-(phone) session cannot be billed on Headway; anything else goes to a person.
+The procedure bills virtual sessions: "Audiovisual for video sessions, or the appropriate
+option based on session type". A video session is "Audiovisual", an audio-only (phone)
+session "Audio-only"; whether the client's plan pays for audio-only is Headway's call
+(its refusal, in its own words, sends the item to review). In person or unknown: a
+person decides.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import re
 from enum import StrEnum
 
 AUDIOVISUAL = "Audiovisual"
+AUDIO_ONLY = "Audio-only"
 
 
 class SessionKind(StrEnum):
@@ -43,16 +47,17 @@ def session_kind(session_type: str) -> SessionKind:
     return SessionKind.UNKNOWN
 
 
+_TELEHEALTH_TYPES = {SessionKind.VIDEO: AUDIOVISUAL, SessionKind.AUDIO_ONLY: AUDIO_ONLY}
+
+
 def telehealth_type(session_type: str) -> str | None:
-    """Return Headway's telehealth type for ``session_type`` ("Audiovisual"), or None."""
-    return AUDIOVISUAL if session_kind(session_type) is SessionKind.VIDEO else None
+    """Headway's telehealth type for ``session_type`` ("Audiovisual", "Audio-only"), or None."""
+    return _TELEHEALTH_TYPES.get(session_kind(session_type))
 
 
 def session_type_problem(session_type: str) -> str | None:
     """Say in words why a session of ``session_type`` cannot be billed as is, or None."""
     kind = session_kind(session_type)
-    if kind is SessionKind.AUDIO_ONLY:
-        return "audio-only sessions cannot be billed on Headway"
     if kind is SessionKind.IN_PERSON:
         return "in-person session: the procedure bills virtual (telehealth) sessions only"
     if kind is SessionKind.UNKNOWN:

@@ -190,3 +190,25 @@ def test_refund_headway_client_from_the_command_line(
     else:
         assert _sessions(after, client.id) == []
         assert [r["name"] for r in _write_offs(after)] == [f"{client.name} Headway Write-Off"]
+
+
+def test_recent_session_follows_the_standard_process_after_the_refund(wc_run: Any) -> None:
+    """Within 30 days: the Session Processed form on the client's conversation, and the
+    invoice the client paid and got back written off and charged $0, as standard billing."""
+    _, _, before, after = wc_run
+    payment = _payment(after, "pay-wc1")
+    invoice = next(i for i in after["invoices"] if i["id"] == payment["invoice_id"])
+    assert invoice["status"] == "Written off"
+    assert (invoice["write_off_reason"], invoice["notes"]) == ("Other", "Billed on Headway.")
+    assert Decimal(invoice["write_off_amount"]) == Decimal(invoice["amount"])
+    assert [c["amount"] for c in invoice["charges"]][-1:] == ["0.00"]
+    conversation = next(c for c in after["conversations"] if c["id"] == "conv-wc1")
+    [form] = conversation["session_processed_forms"]
+    assert form["cpt_code"] == "90837"
+    old = next(i for i in before["invoices"] if i["id"] == payment["invoice_id"])
+    older = _payment(after, "pay-wc2")
+    untouched = next(i for i in after["invoices"] if i["id"] == older["invoice_id"])
+    assert untouched["write_off_amount"] == next(
+        i for i in before["invoices"] if i["id"] == older["invoice_id"]
+    )["write_off_amount"]
+    assert old["status"] != "Written off"

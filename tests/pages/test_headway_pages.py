@@ -337,3 +337,21 @@ def test_payments_read_payout_dates_and_states(page: Page, headway: str, sites: 
     )  # fmt: skip
     assert by_day[date(2026, 10, 12)].paid_on == date(2026, 11, 6)
     assert by_day[date(2026, 10, 5)].amount == Decimal("135.00")
+
+
+@pytest.mark.scenario("small")
+def test_headway_says_when_a_plan_does_not_pay_for_audio_only(
+    page: Page, headway: str, sites: MockSites
+) -> None:
+    """The dialog tells as soon as the client and Audio-only are chosen; the server agrees."""
+    owen = next(c for c in sites.world.state.clients if c.name == "Owen Thompson")
+    with sites.world.lock:
+        owen.headway.audio_only_covered = False
+    dialog = calendar_of(page, headway).open_slot(DAY, 12)
+    dialog.select_client("owen", "Owen Thompson")
+    dialog.choose_session_location("Virtual (Telehealth)")
+    assert dialog.refusal_message() is None
+    dialog.choose_telehealth_type("Audio-only")
+    assert "doesn't cover audio-only" in (dialog.refusal_message() or "")
+    dialog.choose_telehealth_type("Audiovisual")
+    assert dialog.refusal_message() is None

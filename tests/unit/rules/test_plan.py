@@ -166,10 +166,11 @@ def test_diagnosis_is_normalised_and_must_be_billable(dx: str, normal: str, bill
     assert plan.billable is billable
 
 
-def test_audio_only_session_needs_review() -> None:
+def test_audio_only_session_is_planned_as_audio_only() -> None:
+    """Headway, not the robot, decides whether the client's plan pays for it."""
     plan = build_plan(note(kind="Phone"), today=TODAY)
-    assert plan.telehealth_type is None
-    assert plan.problems == ["audio-only sessions cannot be billed on Headway"]
+    assert plan.telehealth_type == "Audio-only"
+    assert plan.problems == []
 
 
 @pytest.mark.parametrize(
@@ -195,7 +196,7 @@ def test_window_uses_the_calendar_date_not_the_notes() -> None:
 
 
 def test_no_payout_date_for_a_plan_in_review() -> None:
-    assert build_plan(note(kind="Phone"), today=TODAY).payout_date is None
+    assert build_plan(note(kind="In person"), today=TODAY).payout_date is None
 
 
 def test_unknown_calendar_zone_is_unreadable() -> None:
@@ -218,7 +219,7 @@ def test_text_that_is_not_a_note_is_unreadable(text: str, problem: str) -> None:
     ("text", "calendar_tz", "code"),
     [
         (note(), "America/New_York", EXIT_BILLABLE),
-        (note(kind="Phone"), "America/New_York", EXIT_NEEDS_REVIEW),
+        (note(kind="In person"), "America/New_York", EXIT_NEEDS_REVIEW),
         ("", "America/New_York", EXIT_UNREADABLE),
         (note(), "Nowhere", EXIT_UNREADABLE),
     ],

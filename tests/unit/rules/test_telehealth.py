@@ -34,9 +34,10 @@ def test_video_is_audiovisual() -> None:
     assert session_type_problem("Video") is None
 
 
-def test_phone_cannot_be_billed() -> None:
-    assert telehealth_type("Phone") is None
-    assert session_type_problem("Phone") == "audio-only sessions cannot be billed on Headway"
+def test_phone_is_entered_as_audio_only_for_headway_to_decide() -> None:
+    """The procedure: "the appropriate option based on session type"; the plan is Headway's."""
+    assert telehealth_type("Phone") == "Audio-only"
+    assert session_type_problem("Phone") is None
 
 
 def test_in_person_and_unknown_go_to_review() -> None:
