@@ -99,7 +99,6 @@ def outage_fleet(sites: MockSites, robot_dir: Path, own_server: PostgresServer) 
         crew.stop_all()
 
 
-@pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_ledger_going_away_stops_the_robot_before_its_next_click(
     sites: MockSites, outage_fleet: Fleet, own_server: PostgresServer

@@ -27,7 +27,6 @@ KILL_AFTER = 3
 on Headway; the kill then lands somewhere in the Session Processed form step."""
 
 
-@pytest.mark.slow
 @pytest.mark.scenario("generated:1")
 def test_a_killed_robots_item_is_taken_over_after_its_lease_and_billed_once(
     sites: MockSites, fleet: Fleet
