@@ -28,6 +28,7 @@ from typing import IO, Any
 import pytest
 
 from fixtures.server import MockSites
+from flows.standard_billing import PROCESS as STANDARD_BILLING
 from flows.standard_billing import item_id_for
 from robot.ledger import PostgresLedger
 from robot.settings import Settings
@@ -38,19 +39,10 @@ ROBOT_TIMEOUT_S = 420
 """Bound on one robot process. Generous: the machine is shared with other suites, and a
 robot that hangs must fail the test, never the whole run."""
 
-PRACTICE_EMAIL = "care@ruhcare.example"
+PRACTICE_EMAIL: str = Settings.model_fields["practice_email"].default
 """The practice's own Intercom address (the robot's default ``practice_email``)."""
 
-STEP_EFFECTS = (
-    "intercom.add-client",
-    "intercom.remove-self",
-    "headway.confirm",
-    "intercom.session-form",
-    "intercom.billed",
-    "intercom.close",
-    "ruh.write-off",
-    "ruh.charge-zero",
-)
+STEP_EFFECTS = tuple(step.name for step in STANDARD_BILLING.steps)
 """The irreversible steps of one standard billing item, in the order the robot does them."""
 
 
@@ -295,6 +287,7 @@ def effects(state: dict[str, Any], conversation_id: str) -> set[str]:
         "ruh.write-off": invoice["status"] == "Written off",
         "ruh.charge-zero": any(c["amount"] == "0.00" for c in invoice["charges"]),
     }
+    assert set(shown) == set(STEP_EFFECTS), "a billing step without its check on the sites"
     return {step for step, there in shown.items() if there}
 
 

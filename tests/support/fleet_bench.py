@@ -7,16 +7,18 @@ robot count starts that many ``billing-robot batch`` processes at the same momen
 worker each), on a freshly seeded practice and a fresh ledger schema. It measures the
 wall time from the start to the last robot's exit, counts the items done in the ledger,
 checks that every request was billed exactly once on the mock sites, and prints items
-per minute and wall seconds for each repeat, then the min and median.
+per minute, wall seconds and CPU seconds per item for each repeat, then min and median.
 
-The figures depend on the machine and its load (every robot drives its own Chromium):
-say how loaded the machine was when quoting them.
+The wall figures depend on the machine and its load (every robot drives its own
+Chromium): say how loaded the machine was when quoting them. The CPU seconds per item
+(robots, browsers and mock sites together) hardly depend on the load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +46,9 @@ class Measure:
     wall_s: float
     done: int
     per_robot: tuple[int, ...]
+    cpu_s: float
+    """CPU seconds of the robots, their browsers and the mock sites: unlike the wall
+    time, barely moved by what else the machine is running."""
 
     @property
     def per_minute(self) -> float:
@@ -78,6 +83,7 @@ def measure(server: PostgresServer, count: int, robots: int, folder: Path) -> Me
         for home in homes:
             home.mkdir(parents=True)
         logs = [(home / "stderr.txt").open("wb") for home in homes]
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
         processes = [
             subprocess.Popen(
@@ -100,6 +106,7 @@ def measure(server: PostgresServer, count: int, robots: int, folder: Path) -> Me
             for log in logs:
                 log.close()
         wall = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
         if any(codes) or not _billed_once(sites, count):
             raise SystemExit(f"{robots} robot(s): exit codes {codes}; see {folder}")
     ledger = PostgresLedger(url, password=server.robot_password)
@@ -113,14 +120,23 @@ def measure(server: PostgresServer, count: int, robots: int, folder: Path) -> Me
     finally:
         ledger.close()
     done = sum(1 for item in items if item.status is ItemStatus.DONE)
-    return Measure(robots, wall, done, per_robot)
+    return Measure(robots, wall, done, per_robot, cpu)
+
+
+def _cpu_seconds() -> float:
+    # Children: the robots and, once reaped, their browsers; self: the mock sites' threads.
+    used = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        used += usage.ru_utime + usage.ru_stime
+    return used
 
 
 def _line(found: Measure) -> str:
     split = "+".join(str(n) for n in found.per_robot)
     return (
         f"{found.robots} robot(s): {found.wall_s:6.1f} s wall, {found.done} done ({split}), "
-        f"{found.per_minute:5.2f} items/min"
+        f"{found.per_minute:5.2f} items/min, {found.cpu_s / max(found.done, 1):5.1f} CPU s/item"
     )
 
 
@@ -148,10 +164,12 @@ def main(argv: list[str]) -> None:
     for robots, runs in results.items():
         rates = [run.per_minute for run in runs]
         walls = [run.wall_s for run in runs]
+        cpus = [run.cpu_s / max(run.done, 1) for run in runs]
         print(
             f"{args.count} requests, {robots} robot(s), {len(runs)} runs: items/min "
             f"min {min(rates):.2f} median {statistics.median(rates):.2f}; wall s "
-            f"min {min(walls):.1f} median {statistics.median(walls):.1f}",
+            f"min {min(walls):.1f} median {statistics.median(walls):.1f}; CPU s/item "
+            f"median {statistics.median(cpus):.1f}",
             flush=True,
         )
 
