@@ -93,8 +93,20 @@ def end_run(
     results: list[ItemResult] = []
     views: list[ItemView] = []
     if ledger is not None:
-        results = collect_results(ledger, folder.run_id)
-        views = item_views(ledger, folder, settings, processes)
+        try:
+            results = collect_results(ledger, folder.run_id)
+            views = item_views(ledger, folder, settings, processes)
+        except LedgerError as error:
+            # The ledger went away (usually why the run stopped): the report is still
+            # written, saying why it lists no item and how to rebuild it later.
+            _log.warning("report_items_unavailable", run_id=folder.run_id)
+            results, views = [], []
+            stopped = stopped or (StopKind.LEDGER, f"the ledger failed: {error}")
+            problems = [
+                *problems,
+                f"this report lists no item: the ledger could not be read ({error}); once it"
+                f" is back, `billing-robot report {folder.run_id}` rebuilds the report",
+            ]
     code = run_exit_code(
         [result.status for result in results],
         stopped[0] if stopped else None,

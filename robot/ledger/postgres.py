@@ -15,6 +15,7 @@ passed apart from the URL and never appears in a message, a log or a repr.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 from pydantic import SecretStr
 
 from robot.ledger.base import LedgerError, LedgerUnavailable
@@ -57,6 +58,13 @@ _STATEMENT_TIMEOUT_MS: Final = 30_000
 _CONNECTION_ERRORS: Final = (psycopg.OperationalError, psycopg.InterfaceError)
 Pool = ConnectionPool[psycopg.Connection[Any]]
 # PoolTimeout and PoolClosed are OperationalErrors too: one except clause for all.
+
+# The pool logs each failed (re)connection as a warning; with no handler of their own,
+# Python's last-resort handler prints them raw on the operator's terminal: dozens of
+# lines per outage, before the one message that matters. An outage already becomes one
+# LedgerUnavailable naming the ledger (and the lease keeper logs its own warning).
+for _pool_logger in ("psycopg.pool", "psycopg_pool"):
+    logging.getLogger(_pool_logger).addHandler(logging.NullHandler())
 
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
@@ -179,6 +187,10 @@ class PostgresLedger(SqlLedger):
     def _unavailable(self, exc: Exception) -> LedgerUnavailable:
         if isinstance(exc, PoolTimeout):
             detail = f"no connection within {self._timeout_s:g} s (is the server up and reachable?)"
+        elif isinstance(exc, PoolClosed):
+            # Another thread's call (the lease keeper's, a worker's) failed first and
+            # discarded the pool this one was waiting on: the server is what went away.
+            detail = "the connection was lost (is the server up and reachable?)"
         else:
             lines = str(exc).strip().splitlines()
             detail = lines[0] if lines else type(exc).__name__

@@ -7,6 +7,7 @@ clicks after an intent it could not record.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -132,6 +133,41 @@ def test_a_database_that_goes_away_fails_the_next_call_quickly_and_plainly(
     ledger.record_step(item_id, "charge", StepState.INTENT)
     ledger.finish(item_id, ItemStatus.FAILED, "database restarted")
     resumed.close()
+    ledger.close()
+
+
+def test_every_thread_caught_in_an_outage_is_told_the_server_is_unreachable(
+    own_server: PostgresServer, outage_spec: LedgerSpec
+) -> None:
+    """A robot's worker and its lease keeper share one handle: when the first to fail
+    discards the pool, the other (still waiting on it) must not be told that "the pool is
+    closed", which sends a person looking in the wrong place, but what is wrong."""
+    ledger = outage_spec.open("run-a", connect_timeout_s=CONNECT_TIMEOUT_S)
+    (item_id,) = add_items(ledger, 1)
+    assert isinstance(ledger.claim_next("w1"), WorkItem)
+    errors: list[LedgerUnavailable] = []
+
+    def renew() -> None:
+        try:
+            ledger.renew(item_id)
+        except LedgerUnavailable as error:
+            errors.append(error)
+
+    own_server.stop("fast")
+    try:
+        first = threading.Thread(target=renew)
+        first.start()
+        threading.Event().wait(1)  # the second call waits on the pool the first will drop
+        error, elapsed = timed_failure(lambda: ledger.step_state(item_id, "charge"))
+        first.join(BOUND_S)
+    finally:
+        own_server.start()
+    assert elapsed < BOUND_S
+    for failure in [*errors, error]:
+        message = str(failure)
+        assert message.startswith(f"the ledger at {ledger.location} is unavailable: ")
+        assert "(is the server up and reachable?)" in message, message
+        assert "pool" not in message, message
     ledger.close()
 
 
