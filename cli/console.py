@@ -73,6 +73,8 @@ def print_summary(summary: RunSummary) -> None:
         ", ".join(f"{count} {status.value}" for status, count in counts.items()) or "no items"
     )
     # One line each, never wrapped: a person (or a script) reads them whole.
+    for note in summary.notes:
+        console.print(note, soft_wrap=True, highlight=False)
     for problem in summary.problems:
         console.print(f"[red]problem: {problem}[/]", soft_wrap=True, highlight=False)
     if summary.stopped_because:

@@ -66,6 +66,8 @@ class RunSummary:
     stop_kind: StopKind | None = None
     problems: list[str] = field(default_factory=list)
     """Run-level problems that stopped no item but a person must see (a discovery)."""
+    notes: list[str] = field(default_factory=list)
+    """Things a person should read that are no problem (a named item already done)."""
 
     def count(self, status: ItemStatus) -> int:
         """How many items ended with ``status``."""
@@ -188,4 +190,5 @@ def _execute(
         stopped_because=stopped[1] if stopped else None,
         stop_kind=stopped[0] if stopped else None,
         problems=problems,
+        notes=list(run.notes) if run is not None else [],
     )

@@ -28,7 +28,7 @@ from robot.browser import BrowserRuntime
 from robot.errorlog import ErrorLog
 from robot.errors import AuthError
 from robot.gate import CommitGate
-from robot.ledger import ItemStatus, LeaseKeeper, Ledger, Refusal, WorkItem
+from robot.ledger import ItemStatus, LeaseKeeper, Ledger, Refusal, RefusalReason, WorkItem
 from robot.logging import get_logger, scrub_text
 from robot.outcome import ItemOutcome, StopKind, outcome_for_error
 from robot.settings import SITE_NAMES, Settings, SiteName
@@ -73,6 +73,8 @@ class RunState:
     stopped_because: str | None = None
     stop_kind: StopKind | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things a person should read that are no problem (a named item already done)."""
     consecutive_failures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -106,15 +108,22 @@ def work(
     named: NamedWork | None,
     on_queued: Callable[[int], None] | None,
 ) -> None:
-    """Pre-flight, then the named item or discovery and every worker on the queue."""
+    """Pre-flight, then the named item or discovery and every worker on the queue.
+
+    A named item is claimed before the browser starts: one held by another robot (or
+    already done) is answered at once, without a browser or a login.
+    """
+    claimed = _claim_named(run, named) if named is not None else None
+    if named is not None and claimed is None:
+        return
     workers = 1 if named is not None else run.settings.workers
     with BrowserRuntime(run.settings, shareable=workers > 1) as runtime:
         first = _new_worker(run, runtime, 0)
         try:
             if not _preflight(run, first, sites_needed(processes)):
                 return
-            if named is not None:
-                _work_named(run, first, named)
+            if claimed is not None:
+                _finish_one(run, first, claimed)
                 return
             _discover(run, first, processes)
             if on_queued is not None:
@@ -218,13 +227,18 @@ def _drain(run: RunState, worker: Worker, kinds: list[str]) -> None:
         _finish_one(run, worker, item)
 
 
-def _work_named(run: RunState, worker: Worker, named: NamedWork) -> None:
+def _claim_named(run: RunState, named: NamedWork) -> WorkItem | None:
+    """Claim the named item for worker 0; a refusal says why, and the run goes no further."""
     run.ledger.add_item(named.item_id, named.kind, named.source_ref)
-    item = run.ledger.claim(named.item_id, worker.name)
-    if isinstance(item, Refusal):
-        run.problems.append(f"not worked: {item.describe()}")
-        return
-    _finish_one(run, worker, item)
+    item = run.ledger.claim(named.item_id, "worker-0")
+    if not isinstance(item, Refusal):
+        return item
+    if item.reason is RefusalReason.HELD:
+        # Another robot (a batch, a colleague's laptop) is on it: busy, not failed.
+        run.halt(StopKind.LEDGER, f"not worked: {item.describe()}")
+    else:
+        run.notes.append(item.describe())
+    return None
 
 
 def _finish_one(run: RunState, worker: Worker, item: WorkItem) -> None:

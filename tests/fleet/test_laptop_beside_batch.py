@@ -86,7 +86,8 @@ def test_a_request_held_on_a_laptop_is_left_alone_by_the_batch(
             batch = fleet.batch("server")
             other = fleet.start("other-laptop", "run", on_laptop, "--today", fleet.today)
             assert batch.wait() == 0, batch.output()
-            assert other.wait() == ExitCode.FAILED, other.output()
+            # Held by another robot: busy (5), answered before any browser or login.
+            assert other.wait() == ExitCode.LEDGER, other.output()
             after_batch = sites.world.snapshot()
             assert_untouched(before, after_batch, on_laptop)
             assert_billed_exactly_once(before, after_batch, [for_batch])
