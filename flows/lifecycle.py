@@ -34,6 +34,7 @@ def work_item(
     log = _log.bind(item_id=item.id, worker=worker.name)
     log.info("item_started", kind=item.kind)
     worker.take_loads()
+    worker.forget_page()  # an item's first look at a site is always a fresh load
     progress = ItemProgress()
     worker.tracer.start_item(worker.run.item_dir(item.id))
     try:

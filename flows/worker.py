@@ -56,6 +56,9 @@ class Worker:
     """The site the tab went to last: where a run of failures points."""
     loads: Counter[str] = field(init=False, default_factory=Counter)
     """Documents and fetch/XHR calls the tab made since the last ``take_loads``."""
+    shown: tuple[str, str] | None = field(init=False, default=None)
+    """(address asked for, address reached) of a record page the tab shows as the site
+    drew it, with nothing typed and unsent; None when the next visit must load afresh."""
 
     def __post_init__(self) -> None:
         """Open the tab, arm the tracer and the popup handler, and build the gateways."""
@@ -106,6 +109,10 @@ class Worker:
         """Screenshots of this worker's tab into ``item_id``'s folder."""
         return self.run.evidence(self.page, item_id)
 
+    def forget_page(self) -> None:
+        """The tab may show unsent input or an error: the next visit loads its page afresh."""
+        self.shown = None
+
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
         """Run one unit of work under the retry policy; it must start from a known page.
 
@@ -119,7 +126,13 @@ class Worker:
             attempts += 1
             if attempts > 1:
                 self.tracer.record_from_here()
-            return unit()
+            try:
+                return unit()
+            except BaseException:
+                # Whatever the tab shows after a failure is not to be trusted: a retry
+                # starts from a page loaded afresh, never from what the error left.
+                self.forget_page()
+                raise
 
         return run_with_retry(attempt, policy_from_settings(self.settings, operation=operation))
 

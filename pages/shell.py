@@ -65,10 +65,12 @@ def wait_until_loaded(page: Page, *, site: str, screen: str) -> None:
         not_busy(main).or_(errors).first.wait_for()
     except PlaywrightTimeoutError as exc:
         raise TransientError(f"{site}: the {screen} did not load (no main region)") from exc
+    # One question to the page in the usual case (neither shown), two when one is.
+    if errors.or_(login).count() == 0:
+        return
     if errors.count():
         raise TransientError(f"{site}: the {screen} did not load ({text_of(errors.first)})")
-    if login.count():
-        raise TransientError(f"{site} asked to log in again instead of showing the {screen}")
+    raise TransientError(f"{site} asked to log in again instead of showing the {screen}")
 
 
 def require(page: Page, landmark: Locator, *, site: str, screen: str) -> None:

@@ -92,6 +92,9 @@ class StepHost(Protocol):
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
         """Run ``unit`` under the retry policy (it must start from a known page)."""
 
+    def forget_page(self) -> None:
+        """The tab may hold unsent input: the next step loads its page afresh."""
+
 
 @dataclass
 class ItemProgress:
@@ -137,7 +140,7 @@ def _run_one(
         if step.fill is not None:
             step.fill(screen, ctx)
         check = step.verify or step.done
-        return host.gate.commit(
+        outcome = host.gate.commit(
             item_id,
             step.name,
             request=ConfirmRequest(
@@ -151,6 +154,10 @@ def _run_one(
             act=lambda: step.click(screen, ctx),
             verify=lambda: check(screen, ctx),
         )
+        if outcome is not Outcome.COMMITTED:
+            # Rehearsed or skipped: the form may still stand filled in, never sent.
+            host.forget_page()
+        return outcome
 
     return host.retry(step.name, unit)
 

@@ -30,6 +30,8 @@ class Tab(Protocol):
     tracer: ItemTracer
     last_site: SiteName | None
     """Set by the gateway on every visit: where a run of failures points."""
+    shown: tuple[str, str] | None
+    """Set by a reusable visit: the record page the tab shows, clean (see ``visit``)."""
 
 
 class SiteGateway:
@@ -61,20 +63,33 @@ class SiteGateway:
         """The absolute address of ``path`` on this app."""
         return self.settings.url(path)
 
-    def visit(self, path: str) -> Page:
+    def visit(self, path: str, *, reuse: bool = False) -> Page:
         """Load ``path``, logging in first if the app asks; fail transiently on an error page.
 
         A page that did not load properly (a 5xx or 4xx answer, no answer, the app's own
         error state) is a fault of the moment, never a verdict about the data: it raises
         :class:`TransientError`, and the step's retry starts again from here.
+
+        ``reuse``: a record's own page (a conversation) that the tab already shows, as the
+        app redrew it after this robot's last commit there, is not loaded again: a
+        single-page app shows its server's answer after each save, and a reload costs a
+        whole document. Never after an error, a rehearsed or skipped step (unsent input),
+        or at the start of an item: the worker forgets the page then (``forget_page``).
         """
         self._worker.last_site = self.site
-        response = self.page.goto(self.url(path))
+        target = self.url(path)
+        if reuse and self._worker.shown == (target, self.page.url):
+            wait_until_loaded(self.page, site=self.title, screen=path)
+            return self.page
+        self._worker.shown = None
+        response = self.page.goto(target)
         if self._showing_login():
             self.log_in()
-            response = self.page.goto(self.url(path))
+            response = self.page.goto(target)
         self._check_answer(response, path)
         wait_until_loaded(self.page, site=self.title, screen=path)
+        if reuse:
+            self._worker.shown = (target, self.page.url)
         return self.page
 
     def route(self, name: str, **parts: str) -> str:

@@ -38,8 +38,9 @@ class IntercomGateway(SiteGateway):
         return self.url(self.route("conversation", workspace=self.workspace(), id=conversation_id))
 
     def conversation(self, conversation_id: str) -> IntercomConversationPage:
-        """Open one conversation by its stable deep link."""
-        self.visit(self.route("conversation", workspace=self.workspace(), id=conversation_id))
+        """Open one conversation by its stable deep link (the tab's copy when still good)."""
+        path = self.route("conversation", workspace=self.workspace(), id=conversation_id)
+        self.visit(path, reuse=True)
         page = IntercomConversationPage(self.page, self.base_url)
         page.wait_until_open(conversation_id)
         return page

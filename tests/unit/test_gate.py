@@ -83,9 +83,13 @@ class FakeHost:
         self.gate = gate
         self._evidence = evidence
         self._attempts = attempts
+        self.pages_forgotten = 0
 
     def evidence(self, item_id: str) -> Evidence:
         return self._evidence
+
+    def forget_page(self) -> None:
+        self.pages_forgotten += 1
 
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
         return run_with_retry(unit, transient_retry(self._attempts, 0, 0))
@@ -228,6 +232,16 @@ def test_dry_run_screenshots_and_records_would_commit_without_click(
     assert site.clicks == 0
     assert evidence.labels == [f"{STEP}-would-commit"]
     assert ledger.step_state(ITEM, STEP) is StepState.WOULD_COMMIT
+
+
+@pytest.mark.parametrize(("mode", "forgotten"), [(GateMode.DRY_RUN, 1), (GateMode.LIVE, 0)])
+def test_a_rehearsed_step_leaves_the_next_one_a_fresh_page(
+    ledger: SqliteLedger, evidence: FakeEvidence, mode: GateMode, forgotten: int
+) -> None:
+    # A rehearsal leaves the form filled in and unsent: the next step must not reuse it.
+    host = FakeHost(CommitGate(ledger, mode), evidence)
+    run_steps(host, ITEM, None, [step_on(FakeSite())], ItemProgress())
+    assert host.pages_forgotten == forgotten
 
 
 def test_dry_run_does_not_count_as_done_for_a_live_run(

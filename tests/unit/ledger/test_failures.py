@@ -51,6 +51,9 @@ class Host:
     def retry(self, operation: str, unit: Callable[[], object]) -> object:
         return unit()
 
+    def forget_page(self) -> None:
+        pass
+
 
 def charge(
     ledger: SqlLedger,
