@@ -7,7 +7,8 @@ one browser context whose tab logs in to Intercom, Headway and the Ruh Platform
 the two files. Read-only throughout: there is no commit gate and no ledger.
 
 A rejected login raises :class:`AuthError`; a site that could not be read after the
-retries raises :class:`TransientError` naming it. The log carries counts only.
+retries raises :class:`TransientError` naming it (its traceback in the folder's
+``errors.log``). The log carries counts only.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from flows.reconcile.model import (
 )
 from flows.reconcile.tab import SITES, ReadingTab
 from robot.browser import BrowserRuntime, resolve_executable
+from robot.errorlog import ErrorLog
 from robot.errors import TransientError
 from robot.exit_codes import ExitCode
 from robot.logging import configure_logging, get_logger
@@ -69,7 +71,7 @@ def run_reconcile(settings: Settings, *, today: date, since: date | None) -> Rec
         context = runtime.new_context()
         try:
             tab = ReadingTab(context, settings)
-            found = _read_everything(tab, since)
+            found = _read_everything(tab, since, ErrorLog(folder))
         finally:
             context.close()
     sessions, requests, invoices, fees = found
@@ -94,7 +96,7 @@ _Found = tuple[
 ]
 
 
-def _read_everything(tab: ReadingTab, since: date | None) -> _Found:
+def _read_everything(tab: ReadingTab, since: date | None, errors: ErrorLog) -> _Found:
     try:
         tab.preflight()
         sessions = read.confirmed_sessions(tab)
@@ -107,10 +109,12 @@ def _read_everything(tab: ReadingTab, since: date | None) -> _Found:
         invoices = read.client_invoices(tab, emails)
         fees = read.late_fees(tab, since)
     except (TransientError, PlaywrightError) as error:
-        # Still down after the retries: say which site, and that nothing was written.
+        # Still down after the retries: say which site, and that nothing was written; the
+        # traceback goes to the folder's errors.log, for whoever looks into it.
         reason = outcome_for_error(error, None).reason or type(error).__name__
+        log = errors.record("reconcile", error)
         raise TransientError(
             f"{tab.site_title()} could not be read ({reason}); no reconciliation was "
-            "written: run reconcile again later"
+            f"written (details in {log}): run reconcile again later"
         ) from error
     return sessions, requests, invoices, fees
