@@ -14,7 +14,6 @@ import os
 import stat
 import subprocess
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,14 +83,14 @@ def _reconcile(sites: MockSites, env: dict[str, str], args: list[str], cwd: Path
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reconciled]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Reconciled:
     """The demo practice reconciled once, with its settings in an ``--env-file``."""
     folder = tmp_path_factory.mktemp("reconcile-demo")
     with MockSites.start("demo") as sites:
         extra = [("runs_dir", str(folder / "runs")), *QUICK]
         env_file = folder / "mock.env"
         env_file.write_text("\n".join(settings_env_lines(mock_site_overrides(sites), extra)))
-        yield _reconcile(sites, _clean_env(), ["--env-file", str(env_file)], folder)
+        return _reconcile(sites, _clean_env(), ["--env-file", str(env_file)], folder)
 
 
 def test_the_demo_needs_a_person_exit_3_and_the_folder_on_stdout(demo: Reconciled) -> None:
