@@ -56,7 +56,7 @@ INVOICE_NOT_WRITTEN_OFF: Final = "invoice_not_written_off"
 OUTSTANDING_FEE: Final = "outstanding_fee"
 
 PAYOUT_RULE: Final = (
-    "Sessions confirmed on the 1st-15th are paid on the last day of that month; on the "
+    "a session confirmed on the 1st-15th is paid on the last day of that month; on the "
     "16th or later, on the 15th of the next month. Headway notes that a bank can take an "
     "extra day or two."
 )
