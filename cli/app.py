@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import inspect_commands, mock_commands, run_commands
+from cli import inspect_commands, mock_commands, reconcile_command, run_commands
 
 app = typer.Typer(
     name="billing-robot",
@@ -35,6 +35,7 @@ app.command()(inspect_commands.ledger)
 app.command()(inspect_commands.review)
 app.command()(inspect_commands.resolve)
 app.command()(inspect_commands.report)
+app.command()(reconcile_command.reconcile)
 app.command("mock-sites")(mock_commands.mock_sites)
 
 

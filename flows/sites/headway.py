@@ -11,7 +11,7 @@ from datetime import date
 from flows.sites.base import SiteGateway
 from pages.headway import HeadwayCalendarPage, HeadwayHomePage
 from pages.headway.navigation import HeadwayProviderPage
-from pages.headway.practice import PatientRow
+from pages.headway.practice import PatientRow, PayoutRow
 
 
 class HeadwayGateway(SiteGateway):
@@ -24,6 +24,11 @@ class HeadwayGateway(SiteGateway):
         """Every patient of the group, as the Patients page lists them (all pages)."""
         self.visit(self.start_path)
         return HeadwayHomePage(self.page, self.base_url).open_patients().patients()
+
+    def payouts(self) -> list[PayoutRow]:
+        """Every confirmed session and its payout, as the Payments tab lists them (all pages)."""
+        self.visit(self.start_path)
+        return HeadwayHomePage(self.page, self.base_url).open_payments().payments()
 
     def provider(self, therapist: str) -> HeadwayProviderPage:
         """The therapist's profile, picked from the left-side menu (procedure step 3.2)."""

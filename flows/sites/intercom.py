@@ -14,6 +14,7 @@ from pages.intercom import (
     IntercomConversationPage,
     IntercomInboxPage,
     IntercomNewConversationPage,
+    IntercomSearchPage,
     IntercomViewPage,
 )
 
@@ -49,6 +50,11 @@ class IntercomGateway(SiteGateway):
         """Open the team view ``name`` from the inbox's sidebar."""
         self.visit(self.start_path)
         return IntercomInboxPage(self.page, self.base_url).open_view(name)
+
+    def search(self, query: str) -> IntercomSearchPage:
+        """Intercom's search for ``query`` (subjects, contacts, messages and notes; any status)."""
+        self.visit(self.start_path)
+        return IntercomInboxPage(self.page, self.base_url).search(query)
 
     def conversations_of(self, email: str) -> list[ConversationRow]:
         """The conversations whose contact is ``email`` (Intercom's search), newest first."""

@@ -62,6 +62,7 @@ class InvoiceRow:
     balance: Decimal
     status: str
     charges: tuple[ChargeLine, ...] = ()
+    appointment_zone: str | None = None  # the zone label shown with the time ("CST")
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,12 @@ def _invoice_row(cells: list[str]) -> InvoiceRow:
     kind, *parts = [p.strip() for p in description.split("·")]
     appointment_date: dt.date | None = None
     appointment_start: dt.time | None = None
+    appointment_zone: str | None = None
     # Appointment invoices say when ("Nov 18, 2026 10:00 AM CST"), then who.
     when = re.match(WHEN, parts[0]) if parts else None
     if when is not None:
         appointment_date = parse_date(when.group(1))
-        appointment_start = parse_time_zone(when.group(2))[0]
+        appointment_start, appointment_zone = parse_time_zone(when.group(2))
         parts = parts[1:]
     return InvoiceRow(
         id=number,
@@ -114,6 +116,7 @@ def _invoice_row(cells: list[str]) -> InvoiceRow:
         balance=parse_money(balance),
         status=status,
         charges=_charge_lines(charges),
+        appointment_zone=appointment_zone,
     )
 
 

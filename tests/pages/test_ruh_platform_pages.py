@@ -120,6 +120,7 @@ def test_write_off_then_zero_charge(page: Page, sites: MockSites, ruh: str) -> N
         time(10, 0),
         "Priya Raman",
     )
+    assert row.appointment_zone == "CST"  # the client's wall clock, as the invoice shows it
     assert (row.amount, row.balance, row.status) == (Decimal("150.00"), Decimal("150.00"), "Open")
 
     edit = invoices.edit_invoice("inv-0001")

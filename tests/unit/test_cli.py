@@ -27,6 +27,7 @@ COMMANDS = {
     "review": "List the items waiting",
     "resolve": "Record a person's decision",
     "report": "Rebuild a run's report",
+    "reconcile": "Check Headway's payouts",
     "mock-sites": "Serve the mock practice until Ctrl-C",
 }
 

@@ -1,0 +1,74 @@
+"""A browser tab that can only read: three site gateways, the retry policy, no commit gate.
+
+A reconciliation changes nothing anywhere. It has no :class:`robot.gate.CommitGate` and
+no ledger, so no irreversible step can run through it; what it clicks are links, tabs,
+"Show more" and the search box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, TypeVar
+
+from playwright.sync_api import BrowserContext, Page
+
+from flows.sites import HeadwayGateway, IntercomGateway, RuhPlatformGateway, SiteGateway
+from pages.intercom.popup import handle_popups
+from robot.retry import policy_from_settings, run_with_retry
+from robot.settings import Settings, SiteName
+from robot.tracing import ItemTracer
+
+T = TypeVar("T")
+
+SITES: Final[tuple[SiteName, ...]] = ("intercom", "headway", "ruh_platform")
+"""The sites a reconciliation reads (the Programs Sheet holds nothing it checks)."""
+
+
+@dataclass
+class ReadingTab:
+    """One logged-in tab of a reconciliation and its gateways (see the module docstring)."""
+
+    context: BrowserContext
+    settings: Settings
+    name: str = "reconcile"
+    page: Page = field(init=False)
+    tracer: ItemTracer = field(init=False)
+    last_site: SiteName | None = field(init=False, default=None)
+    """The site the tab went to last: the one to name when reading fails."""
+    intercom: IntercomGateway = field(init=False)
+    headway: HeadwayGateway = field(init=False)
+    ruh: RuhPlatformGateway = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Open the tab, dismiss Intercom's popups whenever they cover it, build gateways."""
+        self.page = self.context.new_page()
+        handle_popups(self.page)
+        # Nothing is traced: a reconciliation has no item whose failure a trace explains,
+        # and an unrecorded tab can hold no login.
+        self.tracer = ItemTracer(self.context, list, enabled=False)
+        self.intercom = IntercomGateway(self)
+        self.headway = HeadwayGateway(self)
+        self.ruh = RuhPlatformGateway(self)
+
+    def gateway(self, site: SiteName) -> SiteGateway:
+        """The gateway of ``site`` (one of :data:`SITES`)."""
+        gateways: dict[SiteName, SiteGateway] = {
+            "intercom": self.intercom,
+            "headway": self.headway,
+            "ruh_platform": self.ruh,
+        }
+        return gateways[site]
+
+    def site_title(self) -> str:
+        """The name of the site the tab went to last ("a site" before any)."""
+        return self.gateway(self.last_site).title if self.last_site else "a site"
+
+    def preflight(self) -> None:
+        """Log in to every site read, as a run's pre-flight does, before reading anything."""
+        for site in SITES:
+            self.gateway(site).check_login()
+
+    def retry(self, operation: str, unit: Callable[[], T]) -> T:
+        """Run one unit of reading under the retry policy; it starts from a known page."""
+        return run_with_retry(unit, policy_from_settings(self.settings, operation=operation))
