@@ -36,6 +36,8 @@ class ReadingTab:
     tracer: ItemTracer = field(init=False)
     last_site: SiteName | None = field(init=False, default=None)
     """The site the tab went to last: the one to name when reading fails."""
+    shown: tuple[str, str] | None = field(init=False, default=None)
+    """The record page the tab shows as the app drew it (a reconciliation only reads)."""
     intercom: IntercomGateway = field(init=False)
     headway: HeadwayGateway = field(init=False)
     ruh: RuhPlatformGateway = field(init=False)
