@@ -31,12 +31,25 @@ _BROWSER_FOLDERS = ("flows", "reliability", "fleet")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test ``browser`` (``make check`` leaves them out)."""
+    """Mark every browser test ``browser`` (``make check`` leaves them out); long first.
+
+    ``make test`` hands whole files to two workers in collection order, so the files that
+    run the robot end to end (minutes each) are put first and the quick ones fill the
+    gaps at the end: a long file started last would run on alone while the other worker
+    idles. The sort is stable, so each file keeps its own order.
+    """
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         folder = item.path.parent.name
         if fixtures & _BROWSER_FIXTURES or folder in _BROWSER_FOLDERS:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=_how_soon)
+
+
+def _how_soon(item: pytest.Item) -> int:
+    if item.path.parent.name in _BROWSER_FOLDERS:
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
 
 
 @pytest.fixture(scope="session")
