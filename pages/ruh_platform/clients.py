@@ -287,6 +287,9 @@ class RuhAppointmentsPage:
     def filter_by_status(self, status: str) -> Self:
         """Choose ``status`` ("Late Cancellation") in the Status filter and apply it."""
         require(self.page, self.status_filter, site=SITE, screen="appointments")
+        # A status the filter does not offer is named at once, not waited out.
+        if self.status_filter.get_by_role("option", name=status, exact=True).count() != 1:
+            raise where("appointments").missing(f"Status filter option {status!r}")
         self.status_filter.select_option(label=status)
         self.page.get_by_role("button", name="Filter", exact=True).click()
         require(self.page, self.table, site=SITE, screen="appointments")

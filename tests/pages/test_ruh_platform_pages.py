@@ -336,3 +336,19 @@ def test_practice_appointments_filter_by_status(page: Page, sites: MockSites, ru
         ("ap-late", "Late Cancellation", None)
     ]
     assert rows[0].client_id == public_id(sites, "client", "cl-0001")
+
+
+def test_every_status_is_offered_even_with_none_in_the_data(page: Page, ruh: str) -> None:
+    # No late cancellation in this practice today: the filter still offers the status,
+    # and the list comes back empty (before, the option was missing and the robot waited
+    # out three timeouts on every batch).
+    rows = (
+        RuhAppointmentsPage(page, ruh).open().filter_by_status("Late Cancellation").appointments()
+    )
+    assert rows == []
+
+
+def test_a_status_the_filter_lacks_is_named_at_once(page: Page, ruh: str) -> None:
+    listing = RuhAppointmentsPage(page, ruh).open()
+    with pytest.raises(ControlNotFound, match="Status filter option 'Rescheduled'"):
+        listing.filter_by_status("Rescheduled")
