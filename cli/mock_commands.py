@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.errors import one_line_errors
+from cli.errors import fail, one_line_errors
+from robot.exit_codes import ExitCode
 
 
 def mock_sites(
@@ -16,6 +17,14 @@ def mock_sites(
         Path | None, typer.Option(help="Also write the settings lines to this file.")
     ] = None,
     port: Annotated[int, typer.Option(help="First port (0: any free ports).")] = 0,
+    latency: Annotated[
+        str | None,
+        typer.Option(
+            help="How long each load and save takes: 'fast' (the scenario's own, a few ms), "
+            "'real' (200-3000 ms, as the real apps) or 'MIN-MAX' in ms. Default: "
+            "MOCK_LATENCY from the environment, else 'fast'."
+        ),
+    ] = None,
 ) -> None:
     """Serve the mock practice until Ctrl-C; print its URLs, logins and settings lines."""
     import threading
@@ -23,11 +32,21 @@ def mock_sites(
     from cli.mock_sites import mock_site_overrides
     from fixtures.scenario import SITE_NAMES
     from fixtures.server import MockSites
+    from fixtures.world import parse_latency
     from robot.settings import settings_env_lines
 
     ports = {site: port + offset for offset, site in enumerate(SITE_NAMES)} if port else None
-    with one_line_errors(), MockSites.start(scenario, ports=ports) as sites:
-        typer.echo(f"serving scenario {scenario!r}:")
+    if latency is not None:
+        try:
+            parse_latency(latency)
+        except ValueError as error:
+            raise fail(
+                f"--latency must be fast, real or MIN-MAX in ms (e.g. 200-3000), not {latency!r}",
+                ExitCode.SETTINGS,
+            ) from error
+    with one_line_errors(), MockSites.start(scenario, ports=ports, latency=latency) as sites:
+        low, high = sites.world.latency_ranges["intercom"]
+        typer.echo(f"serving scenario {scenario!r} (each answer takes {low}-{high} ms):")
         for name, url in sites.urls.items():
             login = sites.logins[name]
             typer.echo(f"  {name:15} {url}  (login {login.email} / {login.password})")

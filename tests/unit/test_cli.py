@@ -96,7 +96,7 @@ def test_mock_sites_prints_and_writes_the_settings_lines(tmp_path: Path) -> None
     env_file = tmp_path / "mock.env"
     server = subprocess.Popen(
         [sys.executable, "-m", "cli", "mock-sites", "--scenario", "small",
-         "--env-file", str(env_file)],
+         "--env-file", str(env_file), "--latency", "5-10"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -115,7 +115,21 @@ def test_mock_sites_prints_and_writes_the_settings_lines(tmp_path: Path) -> None
         server.terminate()
         server.wait(timeout=30)
     output = "".join(lines)
+    assert "each answer takes 5-10 ms" in output
     assert "BILLING_ROBOT_HEADWAY__BASE_URL=http://127.0.0.1:" in output
     written = env_file.read_text("utf-8")
     assert "BILLING_ROBOT_RUH_PLATFORM__PASSWORD=" in written
     assert oct(env_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_mock_sites_refuses_a_latency_it_cannot_read_in_one_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "mock-sites", "--latency", "soon"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "--latency must be fast, real or MIN-MAX in ms (e.g. 200-3000), not 'soon'"
+    ]
