@@ -2,18 +2,22 @@
 
 Procedure steps 1-2 and the start of step 3, reading only: the Intercom thread and its
 "For admin use only" note, the matching Ruh Platform appointment (billed duration,
-status, invoice), and the therapist's Headway profile and calendar time zone. The rules
-then turn the note into a plan. Any disagreement raises :class:`BusinessRuleError` with
-the reason in words, so the item goes to review and nothing is clicked for it.
+status, invoice), Headway's Patients list (the provider the client is covered with,
+which must be the note's therapist, and what is on file), and the therapist's Headway
+profile and calendar time zone. The rules then turn the note into a plan. Any
+disagreement raises :class:`BusinessRuleError` with the reason in words, so the item goes
+to review and nothing is clicked for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flows.standard_billing.headway_checks import check_audio_only_covered
 from flows.worker import Worker
+from pages.headway import PatientRow
 from pages.intercom.models import ConversationDetails
 from pages.ruh_platform import AppointmentDetails, AppointmentRow
 from robot.errors import BusinessRuleError, TransientError
@@ -128,7 +132,7 @@ def _read_the_rest(
         unread = "; ".join(problems_in_note) or "the admin note is missing session details"
         raise BusinessRuleError(f"admin note unreadable: {unread}")
     client_id, appointment = _read_appointment(worker, email, day, start, zone)
-    _check_headway_coverage(worker, email)
+    _check_headway_coverage(worker, email, note.therapist or "")
     licensed_state, calendar_label = _read_headway_profile(worker, note.therapist or "")
     calendar_zone = zone_for(calendar_label)
     if calendar_zone is None:
@@ -220,26 +224,49 @@ def _read_headway_profile(worker: Worker, therapist: str) -> tuple[str, str]:
     return licensed_state, provider.open_calendar().timezone_label()
 
 
-def _check_headway_coverage(worker: Worker, email: str) -> None:
+def _check_headway_coverage(worker: Worker, email: str, therapist: str) -> None:
     """Headway's Patients list: a client it cannot bill is a review before any click.
 
     Headway also refuses in the session dialog, but by then the Intercom participants
     would already have changed; reading it first keeps "review" meaning "untouched".
     """
-    patients = worker.headway.patients()
+    problem = headway_coverage_problem(worker.headway.patients(), email, therapist)
+    if problem is not None:
+        raise BusinessRuleError(problem)
+
+
+def headway_coverage_problem(
+    patients: Sequence[PatientRow], email: str, therapist: str
+) -> str | None:
+    """Why Headway's Patients list says this client cannot be billed under ``therapist``.
+
+    Procedure step 3.2 selects "the therapist the client is covered with": that is the
+    provider Headway lists for the client, and it must be the note's therapist (bare names
+    compared, as against the Ruh Platform appointment). A different provider, or none, is
+    a person's call, never a guess. An empty ``therapist`` (the note names none) is left to
+    the note's own checks. None when Headway can bill the client under ``therapist``.
+    """
     patient = next((p for p in patients if p.email.casefold() == email.casefold()), None)
     if patient is None:
-        raise BusinessRuleError("the client is not among Headway's patients")
+        return "the client is not among Headway's patients"
+    if therapist and not _same_person(patient.provider, therapist):
+        return (
+            f"Headway lists the client with another provider ({patient.provider or 'none'}), "
+            f"not the note's therapist ({therapist})"
+        )
     if not patient.insurance_verified:
-        raise BusinessRuleError("Headway has no verified insurance on file for the client")
+        return "Headway has no verified insurance on file for the client"
     if not patient.payment_on_file:
-        raise BusinessRuleError("Headway has no payment method on file for the client")
+        return "Headway has no payment method on file for the client"
+    return None
+
+
+def _same_person(one: str, other: str) -> bool:
+    return bare_name(one).casefold() == bare_name(other).casefold()
 
 
 def _therapist_problems(note: AdminNote, appointment: AppointmentDetails) -> list[str]:
-    noted = bare_name(note.therapist or "").casefold()
-    booked = bare_name(appointment.therapist).casefold()
-    if noted != booked:
+    if not _same_person(note.therapist or "", appointment.therapist):
         return ["the note's therapist is not the therapist of the Ruh Platform appointment"]
     return []
 
