@@ -1,0 +1,45 @@
+"""Procedure step 3.2 end to end: bill under "the therapist the client is covered with".
+
+Headway's Patients list names the provider a client is covered with. When that is not
+the therapist the admin note names, the request goes to review, read before any click:
+no Intercom participant changes, no Headway session, nothing anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.server import MockSites
+from tests.flows.conftest import robot_settings, run_one
+
+
+@pytest.mark.scenario("generated:1")
+def test_a_client_headway_lists_with_another_provider_goes_to_review_untouched(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    with sites.world.lock:
+        state = sites.world.state
+        client = state.client("cl-0001")
+        noted = state.therapist(state.appointments[0].therapist_id)
+        covered = next(t for t in state.therapists if t.id != noted.id)
+        # The note and the Ruh Platform appointment say one therapist; Headway another.
+        client.headway.therapist_id = covered.id
+    before = sites.world.snapshot()
+
+    summary = run_one(robot_settings(sites, robot_dir), "conv-0001", today=state.practice.today)
+
+    [result] = summary.results
+    assert result.status == "needs_review"
+    assert result.reason is not None
+    assert (
+        f"Headway lists the client with another provider "
+        f"({covered.name}, {covered.credentials}), "
+        f"not the note's therapist ({noted.name}, {noted.credentials})"
+    ) in result.reason
+    assert sites.world.snapshot() == before
+    assert sites.world.state.headway_sessions == []
+    events = (summary.run_dir / "events.jsonl").read_text("utf-8")
+    for private in (client.name, client.email, noted.name, covered.name):
+        assert private not in events, private
