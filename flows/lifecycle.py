@@ -10,7 +10,7 @@ run down with it: even a bug ends the item as failed, with its traceback in the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -25,6 +25,14 @@ from robot.logging import get_logger
 from robot.outcome import ItemOutcome, outcome_for_error
 
 _log = get_logger("flows.lifecycle")
+
+# The page the item stopped on is the evidence a person acts on: a review is raised right
+# after the robot read the data that did not add up, a failure where the site misbehaved.
+# The report finds these shots by their label (``NN-failed.jpg``, ``NN-review.jpg``).
+_PROBLEM_SHOT: Final[Mapping[ItemStatus, str]] = {
+    ItemStatus.FAILED: "failed",
+    ItemStatus.NEEDS_REVIEW: "review",
+}
 
 
 def work_item(
@@ -53,8 +61,9 @@ def work_item(
         outcome = outcome_for_error(error, progress.current)
         if outcome.unexpected:
             errors.record(f"{item.id} at {progress.current or 'read'}", error)
-        if outcome.status is ItemStatus.FAILED:
-            _failure_screenshot(worker, item.id)
+        problem = _PROBLEM_SHOT.get(outcome.status)
+        if problem is not None:
+            _problem_screenshot(worker, item.id, problem)
     _end_trace(worker, keep=outcome.status is ItemStatus.FAILED, errors=errors)
     if outcome.facts:
         worker.ledger.record_facts(item.id, _with_link(worker, outcome.facts))
@@ -129,11 +138,12 @@ def _retire(worker: Worker, item: WorkItem, process: Process[Any]) -> ItemOutcom
     return ItemOutcome(ItemStatus.FAILED, "; ".join([reason, *notes]))
 
 
-def _failure_screenshot(worker: Worker, item_id: str) -> None:
+def _problem_screenshot(worker: Worker, item_id: str, label: str) -> None:
     try:
-        worker.evidence(item_id).capture("failed")
+        worker.evidence(item_id).capture(label)
     except PlaywrightError:
-        _log.warning("failure_screenshot_unavailable", item_id=item_id)
+        # Evidence, not the verdict: the item's status stands without its picture.
+        _log.warning("problem_screenshot_unavailable", item_id=item_id, label=label)
 
 
 def _end_trace(worker: Worker, *, keep: bool, errors: ErrorLog) -> None:

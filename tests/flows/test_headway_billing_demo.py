@@ -6,6 +6,7 @@ one behaviour of its outcome.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, time
 from decimal import Decimal
@@ -190,6 +191,10 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
         line = review.get_by_role("row").filter(has_text=result.reason or "")
         expect(line).to_have_count(1)
         expect(line).to_contain_text("resolve")  # the next step names the command
+        # The page the robot stopped on, as the evidence: a picture that really loads.
+        shot = line.get_by_role("img", name=re.compile("^Screenshot of the problem"))
+        expect(shot).to_have_count(1)
+        assert shot.evaluate("img => img.complete && img.naturalWidth > 0")
 
     old = _by_id(before["invoices"])
     new_sessions = [s for s in after["headway_sessions"] if s["id"] not in
