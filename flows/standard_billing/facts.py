@@ -252,7 +252,7 @@ def headway_coverage_problem(
     if therapist and not _same_person(patient.provider, therapist):
         return (
             f"Headway lists the client with another provider ({patient.provider or 'none'}), "
-            f"not the note's therapist ({therapist})"
+            f"not the session's therapist ({therapist})"
         )
     if not patient.insurance_verified:
         return "Headway has no verified insurance on file for the client"

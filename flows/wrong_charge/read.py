@@ -12,7 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flows.standard_billing.facts import BillableSession, BillingFacts, check_headway_accepts
+from flows.standard_billing.facts import (
+    BillableSession,
+    BillingFacts,
+    check_headway_accepts,
+    headway_coverage_problem,
+)
 from flows.worker import Worker
 from pages.intercom import ConversationDetails
 from pages.ruh_platform import AppointmentDetails, InvoiceRow, PaymentRow
@@ -146,6 +151,13 @@ def _headway_facts(
     conversation: ConversationDetails | None,
 ) -> BillingFacts:
     """The standard flow's facts, built from the platform instead of an admin note."""
+    # Read before the refund, the first click: a client Headway cannot bill under this
+    # therapist is a person's call, and the refund waits for it rather than go out alone.
+    problem = headway_coverage_problem(
+        worker.headway.patients(), note.client_email or "", appointment.therapist
+    )
+    if problem is not None:
+        raise BusinessRuleError(problem)
     provider = worker.headway.provider(appointment.therapist)
     licensed_state = provider.licensed_state()
     calendar_label = provider.open_calendar().timezone_label()

@@ -36,7 +36,7 @@ def test_a_client_headway_lists_with_another_provider_goes_to_review_untouched(
     assert (
         f"Headway lists the client with another provider "
         f"({covered.name}, {covered.credentials}), "
-        f"not the note's therapist ({noted.name}, {noted.credentials})"
+        f"not the session's therapist ({noted.name}, {noted.credentials})"
     ) in result.reason
     assert sites.world.snapshot() == before
     assert sites.world.state.headway_sessions == []

@@ -46,7 +46,7 @@ def test_another_provider_is_a_review_that_names_both() -> None:
     problem = headway_coverage_problem([_row("Priya Raman, LPC")], EMAIL, "Sana Qureshi, LCSW")
     assert problem == (
         "Headway lists the client with another provider (Priya Raman, LPC), "
-        "not the note's therapist (Sana Qureshi, LCSW)"
+        "not the session's therapist (Sana Qureshi, LCSW)"
     )
 
 
