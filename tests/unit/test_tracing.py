@@ -131,3 +131,28 @@ def test_an_item_that_goes_well_records_nothing(playwright: Playwright, tmp_path
         assert tracer.end_item(keep=True) == []
         context.close()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.browser
+def test_each_retried_item_gets_its_own_trace(playwright: Playwright, tmp_path: Path) -> None:
+    """Tracing is armed at a retry and stopped when the item ends, item after item."""
+    with BrowserRuntime(Settings(), playwright=playwright) as runtime:
+        context = runtime.new_context()
+        tracer = ItemTracer(context, lambda: [], enabled=True)
+        page = context.new_page()
+        kept: dict[str, list[Path]] = {}
+        for item in ("first", "well", "second"):
+            folder = tmp_path / item
+            folder.mkdir()
+            tracer.start_item(folder)
+            if item != "well":
+                tracer.record_from_here()
+            page.goto(AFTER)
+            kept[item] = tracer.end_item(keep=True)
+        context.close()
+    assert {item: [p.name for p in paths] for item, paths in kept.items()} == {
+        "first": ["trace.zip"],
+        "well": [],
+        "second": ["trace.zip"],
+    }
+    assert "signed in" in _text_bytes(kept["second"][0])
