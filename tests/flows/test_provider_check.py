@@ -2,7 +2,9 @@
 
 Headway's Patients list names the provider a client is covered with. When that is not
 the therapist the admin note names, the request goes to review, read before any click:
-no Intercom participant changes, no Headway session, nothing anywhere.
+no Intercom participant changes, no Headway session, nothing anywhere. A wrong charge
+within 30 days is billed on Headway too, so it is checked the same way before its
+first click, the refund.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.server import MockSites
-from tests.flows.conftest import robot_settings, run_one
+from flows import wrong_charge
+from tests.flows.conftest import robot_settings, run_item, run_one
 
 
 @pytest.mark.scenario("generated:1")
@@ -43,3 +46,29 @@ def test_a_client_headway_lists_with_another_provider_goes_to_review_untouched(
     events = (summary.run_dir / "events.jsonl").read_text("utf-8")
     for private in (client.name, client.email, noted.name, covered.name):
         assert private not in events, private
+
+
+@pytest.mark.scenario("demo")
+def test_a_wrong_charge_headway_lists_with_another_provider_is_not_refunded(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    with sites.world.lock:
+        state = sites.world.state
+        client = state.client("cl-wc1")  # charged for a session 12 days ago: Headway's
+        booked = next(a for a in state.appointments if a.id == "ap-wc1")
+        covered = next(t for t in state.therapists if t.id != booked.therapist_id)
+        client.headway.therapist_id = covered.id
+    before = sites.world.snapshot()
+
+    summary = run_item(
+        robot_settings(sites, robot_dir),
+        wrong_charge.item_id_for("conv-wc1"),
+        wrong_charge.KIND,
+        "conv-wc1",
+        today=state.practice.today,
+    )
+
+    [result] = summary.results
+    assert result.status == "needs_review"
+    assert "Headway lists the client with another provider" in (result.reason or "")
+    assert sites.world.snapshot() == before  # no refund, no Headway session, no message
