@@ -101,9 +101,15 @@ class Worker:
         return self.gateway(self.last_site).title if self.last_site else "a site"
 
     def preflight(self, sites: Iterable[SiteName]) -> None:
-        """Log in to every site the run will use (read-only) before anything is clicked."""
+        """Log in to every site the run will use (read-only) before anything is clicked.
+
+        Under the retry policy like any read: a login page that loads slowly (every worker
+        of a batch logs in at once, and the real apps take seconds) is a fault of the
+        moment, not a reason to stop the run. A refused login (``AuthError``) is never
+        retried.
+        """
         for site in sites:
-            self.gateway(site).check_login()
+            self.retry(f"preflight-{site}", self.gateway(site).check_login)
 
     def evidence(self, item_id: str) -> Evidence:
         """Screenshots of this worker's tab into ``item_id``'s folder."""

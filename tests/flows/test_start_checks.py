@@ -10,6 +10,7 @@ import pytest
 from fixtures.server import MockSites
 from robot.settings import env_var_name
 from tests.flows.conftest import robot_env, robot_settings, run_cli
+from tests.plugins.mock_sites import arm_fault
 
 
 def _one_line(stderr: str) -> str:
@@ -50,6 +51,19 @@ def test_a_refused_login_stops_the_run_before_any_click(
     assert sites.world.snapshot() == before
     [report] = (robot_dir / "runs").glob("*/report.html")
     assert report.is_file()
+
+
+@pytest.mark.scenario("generated:1")
+def test_a_site_that_fails_once_during_the_pre_flight_is_tried_again(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """A fault of the moment at start-up (all workers log in at once, the real apps take
+    seconds) is retried like any read; only a refused login or a site that stays down
+    stops the run before it starts."""
+    arm_fault(sites, "ruh_platform", kind="fail", path=r"^/(clients)?$", method="GET", count=1)
+    result = run_cli(["batch"], robot_env(robot_settings(sites, robot_dir)), robot_dir)
+    assert result.returncode == 0, result.stderr
+    assert [s["client_id"] for s in sites.world.snapshot()["headway_sessions"]] == ["cl-0001"]
 
 
 @pytest.mark.scenario("generated:1")
