@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cli.mock_sites import mock_site_overrides
 from cli.process_tree import TreeCpu
+from fixtures.scenarios import load_scenario
 from fixtures.server import MockSites
 from robot.settings import settings_env_lines
 
@@ -100,18 +101,10 @@ def measure(scenario: str, workers: int, folder: Path) -> Sample:
     return Sample(requests, wall, cpu, documents, fetches, shots)
 
 
-SAMPLE_NOTE = """For admin use only
-Client: Maya Thompson <maya.thompson@example.com>
-Therapist: Sana Qureshi, LCSW
-Session date: 2026-11-03
-Session time: 4:00 PM - 4:53 PM PST
-Duration: 53 minutes
-Session type: Video
-CPT code: 90837
-Diagnosis code: F41.1
-Client state: California
-"""
-"""A note for timing ``plan`` (its content does not change the cost)."""
+def sample_note() -> str:
+    """An admin note from the small practice, for timing ``plan`` (any note costs the same)."""
+    conversation = load_scenario("small").conversations[0]
+    return next(m.body for m in conversation.messages if m.body.startswith("For admin use only"))
 
 
 def startup_seconds(args: list[str], stdin: str | None = None, repeats: int = 5) -> list[float]:
@@ -163,7 +156,7 @@ def main(argv: list[str]) -> None:
     print("\nstart-up, wall s: min / median / max over 5")
     print(f"  --help         {_spread(startup_seconds(['--help']))}")
     plan = ["plan", "-", "--calendar-tz", "America/New_York"]
-    print(f"  plan           {_spread(startup_seconds(plan, stdin=SAMPLE_NOTE))}", flush=True)
+    print(f"  plan           {_spread(startup_seconds(plan, stdin=sample_note()))}", flush=True)
 
 
 if __name__ == "__main__":

@@ -13,22 +13,31 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.scenario import Therapist
 from fixtures.server import MockSites
 from flows import wrong_charge
 from tests.flows.conftest import robot_settings, run_item, run_one
+
+
+def _covered_by_someone_else(sites: MockSites, client_id: str, appointment_id: str) -> Therapist:
+    """Headway lists the client under another provider than the session's therapist."""
+    with sites.world.lock:
+        state = sites.world.state
+        booked = next(a for a in state.appointments if a.id == appointment_id)
+        covered = next(t for t in state.therapists if t.id != booked.therapist_id)
+        state.client(client_id).headway.therapist_id = covered.id
+    return covered
 
 
 @pytest.mark.scenario("generated:1")
 def test_a_client_headway_lists_with_another_provider_goes_to_review_untouched(
     sites: MockSites, robot_dir: Path
 ) -> None:
-    with sites.world.lock:
-        state = sites.world.state
-        client = state.client("cl-0001")
-        noted = state.therapist(state.appointments[0].therapist_id)
-        covered = next(t for t in state.therapists if t.id != noted.id)
-        # The note and the Ruh Platform appointment say one therapist; Headway another.
-        client.headway.therapist_id = covered.id
+    state = sites.world.state
+    client = state.client("cl-0001")
+    noted = state.therapist(state.appointments[0].therapist_id)
+    # The note and the Ruh Platform appointment say one therapist; Headway another.
+    covered = _covered_by_someone_else(sites, client.id, state.appointments[0].id)
     before = sites.world.snapshot()
 
     summary = run_one(robot_settings(sites, robot_dir), "conv-0001", today=state.practice.today)
@@ -52,12 +61,9 @@ def test_a_client_headway_lists_with_another_provider_goes_to_review_untouched(
 def test_a_wrong_charge_headway_lists_with_another_provider_is_not_refunded(
     sites: MockSites, robot_dir: Path
 ) -> None:
-    with sites.world.lock:
-        state = sites.world.state
-        client = state.client("cl-wc1")  # charged for a session 12 days ago: Headway's
-        booked = next(a for a in state.appointments if a.id == "ap-wc1")
-        covered = next(t for t in state.therapists if t.id != booked.therapist_id)
-        client.headway.therapist_id = covered.id
+    # cl-wc1 was charged for a session 12 days ago: one to bill on Headway.
+    _covered_by_someone_else(sites, "cl-wc1", "ap-wc1")
+    state = sites.world.state
     before = sites.world.snapshot()
 
     summary = run_item(
