@@ -23,6 +23,8 @@ _TICKS_PER_S: Final = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 10
 def _readings() -> dict[int, tuple[int, float]]:
     """Every process's parent pid and CPU seconds so far (user + system)."""
     found: dict[int, tuple[int, float]] = {}
+    if not _PROC.is_dir():
+        return found  # not Linux: the caller falls back to wait4's figure
     for entry in _PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -46,11 +48,6 @@ class TreeCpu:
         self._last: dict[int, float] = {}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="tree-cpu", daemon=True)
-
-    @staticmethod
-    def available() -> bool:
-        """True where ``/proc`` can be read (Linux)."""
-        return (_PROC / "self" / "stat").exists()
 
     def __enter__(self) -> TreeCpu:
         self._thread.start()
