@@ -41,7 +41,7 @@ def resolve_executable(settings: Settings) -> Path:
         raise ConfigError(
             f"{env_var_name('browser_executable')}: no executable file at {configured}"
         )
-    found = browser_options.find_browser_executable(configured)
+    found = browser_options.find_browser_executable(configured, headless=settings.headless)
     if found is None:
         raise ConfigError(browser_options.BROWSER_MISSING_HELP)
     return found

@@ -21,6 +21,8 @@ __all__ = [
     "BROWSER_MISSING_HELP",
     "CLOSED_NETWORK_ARGS",
     "EXPECT_TIMEOUT_MS",
+    "HEADLESS_SHELL_NAMES",
+    "HEADLESS_SHELL_PATHS",
     "LOCALE",
     "NAVIGATION_TIMEOUT_MS",
     "SCREENSHOT_OPTIONS",
@@ -58,6 +60,12 @@ SYSTEM_BROWSER_NAMES: Final[tuple[str, ...]] = (
 
 SYSTEM_BROWSER_PATHS: Final[tuple[Path, ...]] = (Path("/usr/bin/chromium"),)
 """Well-known locations tried last (PATH may be minimal under make or cron)."""
+
+HEADLESS_SHELL_NAMES: Final[tuple[str, ...]] = ("chromium-headless-shell",)
+"""Chromium's headless-only build (Debian package ``chromium-headless-shell``), on PATH."""
+
+HEADLESS_SHELL_PATHS: Final[tuple[Path, ...]] = (Path("/usr/bin/chromium-headless-shell"),)
+"""Where Debian puts the headless shell, tried when PATH does not have it."""
 
 ACTION_TIMEOUT_MS: Final = 10_000
 """Default for a click, fill or wait for an element (settings may override)."""
@@ -149,8 +157,16 @@ def _is_executable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def find_browser_executable(configured: Path | None = None) -> Path | None:
+def find_browser_executable(
+    configured: Path | None = None, *, headless: bool = False
+) -> Path | None:
     """Pick the browser binary: configured, else Playwright's Chromium, else a system one.
+
+    ``headless``: a system headless shell comes before a system Chromium. It is the build
+    Playwright itself runs headless tests on (no window system, no browser UI): measured
+    on a four-request batch, it cost 81-83 CPU-seconds against 100-107 for Debian's full
+    Chromium in headless mode, and finished in 69 s against 78-83 s. A visible
+    (supervised) run needs the full browser, so it never gets the shell.
 
     Returns ``None`` when nothing usable exists: the caller then reports
     :data:`BROWSER_MISSING_HELP`. A configured path that does not exist is skipped here;
@@ -161,11 +177,19 @@ def find_browser_executable(configured: Path | None = None) -> Path | None:
     bundled = playwright_chromium_path()
     if bundled is not None and _is_executable(bundled):
         return bundled
-    for name in SYSTEM_BROWSER_NAMES:
+    if headless:
+        shell = _system_binary(HEADLESS_SHELL_NAMES, HEADLESS_SHELL_PATHS)
+        if shell is not None:
+            return shell
+    return _system_binary(SYSTEM_BROWSER_NAMES, SYSTEM_BROWSER_PATHS)
+
+
+def _system_binary(names: tuple[str, ...], paths: tuple[Path, ...]) -> Path | None:
+    for name in names:
         on_path = shutil.which(name)
         if on_path:
             return Path(on_path)
-    for candidate in SYSTEM_BROWSER_PATHS:
+    for candidate in paths:
         if _is_executable(candidate):
             return candidate
     return None

@@ -4,6 +4,9 @@ In order: Playwright's own Chromium if already installed; else try to download i
 (``python -m playwright install chromium``, bounded by a timeout because a closed network
 makes it fail or hang); else a system Chromium/Chrome (``BILLING_ROBOT_BROWSER_EXECUTABLE``,
 PATH, ``/usr/bin/chromium``); else, as root with apt-get, install Debian's ``chromium``.
+With a system browser, as root, it also installs Debian's ``chromium-headless-shell``:
+headless runs (batches, the tests) use it because it costs about a fifth less CPU than
+the full browser; without it they fall back to the full one, only slower.
 Prints what it used. Exits 1 only when there is no browser at all.
 """
 
@@ -94,21 +97,39 @@ def setup_browser(*, try_download: bool = True, allow_apt: bool = True) -> Path 
             return bundled
         _say("Playwright's Chromium could not be downloaded; looking for a system browser")
 
+    can_apt = allow_apt and _can_apt()
     found = browser_options.find_browser_executable(_configured())
     if found is not None:
+        if can_apt and _headless_shell() is None:
+            _say("installing Debian's chromium-headless-shell for headless runs (optional)")
+            _apt_install(["chromium-headless-shell"])
         return found
 
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    if allow_apt and is_root and shutil.which("apt-get"):
+    if can_apt:
         _say("no browser found; installing Debian's chromium with apt-get")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if _run(["apt-get", "update"], APT_TIMEOUT_S, env) and _run(
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-            APT_TIMEOUT_S,
-            env,
-        ):
+        if _apt_install(["chromium", "chromium-headless-shell"]) or _apt_install(["chromium"]):
             return browser_options.find_browser_executable(_configured())
     return None
+
+
+def _can_apt() -> bool:
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return is_root and shutil.which("apt-get") is not None
+
+
+def _headless_shell() -> Path | None:
+    found = browser_options.find_browser_executable(_configured(), headless=True)
+    plain = browser_options.find_browser_executable(_configured())
+    return found if found != plain else None
+
+
+def _apt_install(packages: list[str]) -> bool:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
+    if _run(command, APT_TIMEOUT_S, env):
+        return True
+    # A fresh machine's package lists may be empty or stale: refresh them once, then retry.
+    return _run(["apt-get", "update"], APT_TIMEOUT_S, env) and _run(command, APT_TIMEOUT_S, env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say("ERROR: " + browser_options.BROWSER_MISSING_HELP)
         return 1
     _say(f"using {found} ({_version(found)})")
+    shell = _headless_shell()
+    if shell is not None:
+        _say(f"headless runs use {shell} ({_version(shell)})")
     bundled = browser_options.playwright_chromium_path()
     if bundled is None or Path(found) != bundled:
         _say(

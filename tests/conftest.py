@@ -56,7 +56,8 @@ def _how_soon(item: pytest.Item) -> int:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Launch options from robot.browser_options; pytest's --headed/--slowmo still win."""
     configured = load_settings(env_file=None).browser_executable
-    executable = browser_options.find_browser_executable(configured)
+    headless = bool(browser_type_launch_args.get("headless", True))  # False under --headed
+    executable = browser_options.find_browser_executable(configured, headless=headless)
     if executable is None:
         pytest.fail(browser_options.BROWSER_MISSING_HELP, pytrace=False)
     return {**browser_options.launch_options(True, executable), **browser_type_launch_args}

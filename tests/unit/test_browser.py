@@ -30,6 +30,7 @@ def no_browsers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setattr(CONFIG, "SYSTEM_BROWSER_PATHS", ())
+    monkeypatch.setattr(CONFIG, "HEADLESS_SHELL_PATHS", ())
     return tmp_path
 
 
@@ -92,6 +93,28 @@ def test_playwright_chromium_is_preferred_to_a_system_one(
 def test_falls_back_to_a_system_chromium_on_path(no_browsers: Path) -> None:
     system = fake_binary(no_browsers / "empty-bin", "google-chrome-stable")
     assert CONFIG.find_browser_executable(Path("/does/not/exist")) == system
+
+
+def test_headless_runs_take_the_headless_shell_and_visible_ones_the_browser(
+    no_browsers: Path,
+) -> None:
+    browser = fake_binary(no_browsers / "empty-bin", "chromium")
+    shell = fake_binary(no_browsers / "empty-bin", "chromium-headless-shell")
+    assert CONFIG.find_browser_executable(None, headless=True) == shell
+    assert CONFIG.find_browser_executable(None, headless=False) == browser
+    assert resolve_executable(Settings(headless=True)) == shell
+    assert resolve_executable(Settings(headless=False)) == browser
+
+
+def test_a_configured_browser_wins_over_the_headless_shell(no_browsers: Path) -> None:
+    mine = fake_binary(no_browsers / "opt", "my-chrome")
+    fake_binary(no_browsers / "empty-bin", "chromium-headless-shell")
+    assert CONFIG.find_browser_executable(mine, headless=True) == mine
+
+
+def test_without_a_headless_shell_headless_runs_use_the_browser(no_browsers: Path) -> None:
+    browser = fake_binary(no_browsers / "empty-bin", "chromium")
+    assert CONFIG.find_browser_executable(None, headless=True) == browser
 
 
 def test_falls_back_to_a_well_known_path(

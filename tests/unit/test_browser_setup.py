@@ -28,6 +28,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]]:
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv("BILLING_ROBOT_BROWSER_EXECUTABLE", raising=False)
     monkeypatch.setattr(CONFIG, "SYSTEM_BROWSER_PATHS", ())
+    monkeypatch.setattr(CONFIG, "HEADLESS_SHELL_PATHS", ())
     return ran
 
 
@@ -70,4 +71,28 @@ def test_as_root_with_apt_it_tries_to_install_chromium(
         setup.shutil, "which", lambda name: "/usr/bin/apt-get" if name == "apt-get" else None
     )
     assert setup.setup_browser(try_download=False) is None  # apt "fails" in this test
-    assert offline == [["apt-get", "update"]]
+    install = ["apt-get", "install", "-y", "--no-install-recommends"]
+    assert offline == [
+        [*install, "chromium", "chromium-headless-shell"],
+        ["apt-get", "update"],
+        [*install, "chromium"],
+        ["apt-get", "update"],
+    ]
+
+
+def test_as_root_beside_a_system_chromium_it_adds_the_headless_shell(
+    offline: list[list[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    chromium = tmp_path / "bin" / "chromium"
+    chromium.write_text("#!/bin/sh\n")
+    chromium.chmod(0o755)
+    monkeypatch.setattr(setup.os, "geteuid", lambda: 0)
+    real_which = setup.shutil.which
+    monkeypatch.setattr(
+        setup.shutil,
+        "which",
+        lambda name: "/usr/bin/apt-get" if name == "apt-get" else real_which(name),
+    )
+    # The shell is optional: its install "fails" here and the browser is still used.
+    assert setup.setup_browser(try_download=False) == chromium
+    assert offline[0][-1] == "chromium-headless-shell"
