@@ -114,7 +114,7 @@ def send_macro(
 
     def verify(screen: MacroScreen, ctx: StepContext[Facts]) -> bool:
         # Sending shows the conversation (the one replied on, or the new one).
-        shown = IntercomConversationPage(ctx.worker.page, ctx.worker.intercom.base_url)
+        shown = IntercomConversationPage(ctx.worker.tab("intercom"), ctx.worker.intercom.base_url)
         return shown.is_showing() and macro_answered(shown.messages(), macro)
 
     def details(screen: MacroScreen, ctx: StepContext[Facts]) -> dict[str, str]:

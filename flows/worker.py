@@ -1,4 +1,4 @@
-"""One worker: a browser context with one tab, its site gateways, and the run's tools.
+"""One worker: a browser context with a tab per site, its site gateways, and the run's tools.
 
 A batch runs several workers, each on its own thread with its own context; a supervised
 run has one. Everything a process needs to act safely hangs off the worker: the site
@@ -25,7 +25,7 @@ from flows.sites import (
     RuhPlatformGateway,
     SiteGateway,
 )
-from pages.intercom.popup import handle_whats_new
+from pages.intercom.popup import handle_popups
 from robot.audit import RunFolder
 from robot.gate import CommitGate, Evidence
 from robot.ledger import Ledger
@@ -38,7 +38,13 @@ T = TypeVar("T")
 
 @dataclass
 class Worker:
-    """A logged-in browser tab plus the run's gate, evidence folder and retry policy."""
+    """Logged-in browser tabs (one per site) plus the run's gate, evidence and retry policy.
+
+    A tab per site, not one tab going back and forth: a request moves between the apps
+    several times (Intercom, Headway, Intercom again), and with one tab every return was
+    a whole document load of a page the robot had just left. Each tab now stays on its
+    app, so a return finds the page as the app last drew it (see ``SiteGateway.visit``).
+    """
 
     name: str
     context: BrowserContext
@@ -46,7 +52,8 @@ class Worker:
     gate: CommitGate
     run: RunFolder
     today: date
-    page: Page = field(init=False)
+    tabs: dict[SiteName, Page] = field(init=False, default_factory=dict)
+    """Each site's tab, opened on the first visit to that site."""
     tracer: ItemTracer = field(init=False)
     intercom: IntercomGateway = field(init=False)
     headway: HeadwayGateway = field(init=False)
@@ -56,18 +63,13 @@ class Worker:
     """The site the tab went to last: where a run of failures points."""
     loads: Counter[str] = field(init=False, default_factory=Counter)
     """Documents and fetch/XHR calls the tab made since the last ``take_loads``."""
-    shown: tuple[str, str] | None = field(init=False, default=None)
-    """(address asked for, address reached) of a record page the tab shows as the site
-    drew it, with nothing typed and unsent; None when the next visit must load afresh."""
+    shown: dict[SiteName, tuple[str, str]] = field(init=False, default_factory=dict)
+    """Per site: (address asked for, address reached) of the page its tab shows as the
+    app drew it, with nothing typed and unsent; no entry when the next visit must load
+    afresh."""
 
     def __post_init__(self) -> None:
-        """Open the tab, arm the tracer and the popup handler, and build the gateways."""
-        self.page = self.context.new_page()
-        # What each item costs in page loads (the benchmark and the log read it).
-        self.page.on("request", self._count_load)
-        # The popup can cover any page right after a login: Playwright dismisses it
-        # whenever it stands in the way of an action, wherever the flow is.
-        handle_whats_new(self.page)
+        """Arm the tracer and build the gateways; tabs open on first use."""
         self.tracer = ItemTracer(self.context, self._credentials)
         configured = [site for site in SITE_NAMES if getattr(self.settings, site) is not None]
         # A gateway exists for each configured site; a process that needs one that is not
@@ -80,6 +82,28 @@ class Worker:
             self.ruh = RuhPlatformGateway(self)
         if "programs_sheet" in configured:
             self.sheet = ProgramsSheetGateway(self)
+
+    def tab(self, site: SiteName) -> Page:
+        """``site``'s tab, opened (and watched) on first use."""
+        page = self.tabs.get(site)
+        if page is None:
+            page = self.tabs[site] = self.context.new_page()
+            # What each item costs in page loads (the benchmark and the log read it).
+            page.on("request", self._count_load)
+            if site == "intercom":
+                # Intercom's popups can cover any of its pages right after a login:
+                # Playwright dismisses them whenever one stands in the way of an action.
+                # Only Intercom's tab carries the handlers: each is checked before every
+                # action on the tab it is registered on.
+                handle_popups(page)
+        return page
+
+    @property
+    def page(self) -> Page:
+        """The tab of the site the worker went to last: what a screenshot shows."""
+        if self.last_site is not None:
+            return self.tab(self.last_site)
+        return next(iter(self.tabs.values()), None) or self.tab("intercom")
 
     @property
     def ledger(self) -> Ledger:
@@ -116,8 +140,8 @@ class Worker:
         return self.run.evidence(self.page, item_id)
 
     def forget_page(self) -> None:
-        """The tab may show unsent input or an error: the next visit loads its page afresh."""
-        self.shown = None
+        """A tab may show unsent input or an error: every next visit loads its page afresh."""
+        self.shown.clear()
 
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
         """Run one unit of work under the retry policy; it must start from a known page.
@@ -150,7 +174,7 @@ class Worker:
 
     def _count_load(self, request: Request) -> None:
         kind = request.resource_type
-        if kind == "document" and request.frame == self.page.main_frame:
+        if kind == "document" and request.frame.parent_frame is None:
             self.loads["document"] += 1
         elif kind in ("xhr", "fetch"):
             self.loads["fetch"] += 1

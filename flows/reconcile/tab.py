@@ -1,4 +1,4 @@
-"""A browser tab that can only read: three site gateways, the retry policy, no commit gate.
+"""Browser tabs that can only read: three site gateways, the retry policy, no commit gate.
 
 A reconciliation changes nothing anywhere. It has no :class:`robot.gate.CommitGate` and
 no ledger, so no irreversible step can run through it; what it clicks are links, tabs,
@@ -27,31 +27,39 @@ SITES: Final[tuple[SiteName, ...]] = ("intercom", "headway", "ruh_platform")
 
 @dataclass
 class ReadingTab:
-    """One logged-in tab of a reconciliation and its gateways (see the module docstring)."""
+    """The logged-in tabs of a reconciliation (one per site) and its gateways."""
 
     context: BrowserContext
     settings: Settings
     name: str = "reconcile"
-    page: Page = field(init=False)
+    tabs: dict[SiteName, Page] = field(init=False, default_factory=dict)
+    """Each site's tab, opened on first use (as a worker's)."""
     tracer: ItemTracer = field(init=False)
     last_site: SiteName | None = field(init=False, default=None)
     """The site the tab went to last: the one to name when reading fails."""
-    shown: tuple[str, str] | None = field(init=False, default=None)
-    """The record page the tab shows as the app drew it (a reconciliation only reads)."""
+    shown: dict[SiteName, tuple[str, str]] = field(init=False, default_factory=dict)
+    """The page the tab shows as the app drew it (a reconciliation only reads)."""
     intercom: IntercomGateway = field(init=False)
     headway: HeadwayGateway = field(init=False)
     ruh: RuhPlatformGateway = field(init=False)
 
     def __post_init__(self) -> None:
-        """Open the tab, dismiss Intercom's popups whenever they cover it, build gateways."""
-        self.page = self.context.new_page()
-        handle_popups(self.page)
+        """Build the gateways and the (disabled) tracer; tabs open on first use."""
         # Nothing is traced: a reconciliation has no item whose failure a trace explains,
         # and an unrecorded tab can hold no login.
         self.tracer = ItemTracer(self.context, list, enabled=False)
         self.intercom = IntercomGateway(self)
         self.headway = HeadwayGateway(self)
         self.ruh = RuhPlatformGateway(self)
+
+    def tab(self, site: SiteName) -> Page:
+        """``site``'s tab; Intercom's dismisses its popups whenever they cover it."""
+        page = self.tabs.get(site)
+        if page is None:
+            page = self.tabs[site] = self.context.new_page()
+            if site == "intercom":
+                handle_popups(page)
+        return page
 
     def gateway(self, site: SiteName) -> SiteGateway:
         """The gateway of ``site`` (one of :data:`SITES`)."""

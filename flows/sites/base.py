@@ -22,16 +22,19 @@ _log = get_logger("flows.sites")
 
 
 class Tab(Protocol):
-    """What a gateway works through: a worker's tab, settings and tracer."""
+    """What a gateway works through: a worker's tabs, settings and tracer."""
 
     name: str
-    page: Page
     settings: Settings
     tracer: ItemTracer
     last_site: SiteName | None
     """Set by the gateway on every visit: where a run of failures points."""
-    shown: tuple[str, str] | None
-    """Set by a reusable visit: the record page the tab shows, clean (see ``visit``)."""
+    shown: dict[SiteName, tuple[str, str]]
+    """Set by a reusable visit: the page a site's tab shows, clean (see ``visit``)."""
+
+    def tab(self, site: SiteName) -> Page:
+        """The browser tab that ``site``'s pages are opened in."""
+        ...
 
 
 class SiteGateway:
@@ -51,8 +54,8 @@ class SiteGateway:
 
     @property
     def page(self) -> Page:
-        """The worker's tab."""
-        return self._worker.page
+        """The tab this app is opened in."""
+        return self._worker.tab(self.site)
 
     @property
     def base_url(self) -> str:
@@ -70,18 +73,19 @@ class SiteGateway:
         error state) is a fault of the moment, never a verdict about the data: it raises
         :class:`TransientError`, and the step's retry starts again from here.
 
-        ``reuse``: a record's own page (a conversation) that the tab already shows, as the
-        app redrew it after this robot's last commit there, is not loaded again: a
-        single-page app shows its server's answer after each save, and a reload costs a
-        whole document. Never after an error, a rehearsed or skipped step (unsent input),
-        or at the start of an item: the worker forgets the page then (``forget_page``).
+        ``reuse``: a record's own page (a conversation) that the app's tab already shows,
+        as the app drew it after this robot's last read or commit there in this item, is
+        not loaded again: a single-page app shows its server's answer after each save,
+        and a reload costs a whole document. Never after an error, a rehearsed or
+        skipped step (unsent input), or at the start of an item: the worker forgets its
+        pages then (``forget_page``).
         """
         self._worker.last_site = self.site
         target = self.url(path)
-        if reuse and self._worker.shown == (target, self.page.url):
+        if reuse and self._worker.shown.get(self.site) == (target, self.page.url):
             wait_until_loaded(self.page, site=self.title, screen=path)
             return self.page
-        self._worker.shown = None
+        self._worker.shown.pop(self.site, None)
         response = self.page.goto(target)
         if self._showing_login():
             self.log_in()
@@ -89,8 +93,22 @@ class SiteGateway:
         self._check_answer(response, path)
         wait_until_loaded(self.page, site=self.title, screen=path)
         if reuse:
-            self._worker.shown = (target, self.page.url)
+            self._worker.shown[self.site] = (target, self.page.url)
         return self.page
+
+    def visit_current(self) -> Page:
+        """Go on from the page this app's tab shows (check ``shows_a_clean_page`` first)."""
+        self._worker.last_site = self.site
+        wait_until_loaded(self.page, site=self.title, screen="page it shows")
+        return self.page
+
+    def shows_a_clean_page(self) -> bool:
+        """True when this app's tab shows a page as the app drew it, nothing unsent.
+
+        That is: a reusable visit in this item led there, and no error, rehearsal or
+        skip happened since (each makes the worker forget its pages).
+        """
+        return self.site in self._worker.shown
 
     def route(self, name: str, **parts: str) -> str:
         """The path of one of the app's stable deep links (templates in the settings)."""

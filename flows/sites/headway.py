@@ -22,18 +22,26 @@ class HeadwayGateway(SiteGateway):
 
     def patients(self) -> list[PatientRow]:
         """Every patient of the group, as the Patients page lists them (all pages)."""
-        self.visit(self.start_path)
-        return HeadwayHomePage(self.page, self.base_url).open_patients().patients()
+        return self._menu().open_patients().patients()
 
     def payouts(self) -> list[PayoutRow]:
         """Every confirmed session and its payout, as the Payments tab lists them (all pages)."""
-        self.visit(self.start_path)
-        return HeadwayHomePage(self.page, self.base_url).open_payments().payments()
+        return self._menu().open_payments().payments()
 
     def provider(self, therapist: str) -> HeadwayProviderPage:
         """The therapist's profile, picked from the left-side menu (procedure step 3.2)."""
-        self.visit(self.start_path)
-        return HeadwayHomePage(self.page, self.base_url).select_therapist(therapist)
+        return self._menu().select_therapist(therapist)
+
+    def _menu(self) -> HeadwayHomePage:
+        # The left-side menu is on every Headway page, and each of its entries fetches
+        # its page afresh: from a clean page (see ``shows_a_clean_page``) the start page
+        # need not be loaded again. It was, twice per request in a row (the Patients
+        # list, then the therapist) and once more for the calendar.
+        if self.shows_a_clean_page():
+            self.visit_current()
+        else:
+            self.visit(self.start_path, reuse=True)
+        return HeadwayHomePage(self.page, self.base_url)
 
     def calendar(self, therapist: str, day: date) -> HeadwayCalendarPage:
         """The therapist's calendar at the week of ``day`` (steps 3.3 and 3.5)."""

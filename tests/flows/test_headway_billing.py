@@ -6,6 +6,7 @@ practice and runs under ``make test-all``): three plain requests, two workers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -91,6 +92,20 @@ def test_rerun_with_a_fresh_ledger_clicks_nothing(small_run: Any, tmp_path: Path
     assert [r.status for r in summary.results] == ["done"]
     assert {state for _, state in summary.results[0].steps} == {"done"}
     assert sites.world.snapshot() == state
+
+
+def test_each_request_loads_each_apps_pages_once(small_run: Any) -> None:
+    """A tab per app: going back to an app finds its page, not a fresh document load.
+
+    A request needs the conversation, the Ruh Platform's search and the client's page
+    (twice: write-off, then charge), and Headway's start page; a worker's first request
+    also carries its logins. With one tab going back and forth it took 10-12 loads.
+    """
+    _, summary, _ = small_run
+    events = (summary.run_dir / "events.jsonl").read_text("utf-8").splitlines()
+    finished = [e for e in map(json.loads, events) if e["event"] == "item_finished"]
+    assert len(finished) == 3
+    assert all(e["documents"] <= 8 for e in finished), [e["documents"] for e in finished]
 
 
 def test_structured_log_holds_no_patient_data(small_run: Any) -> None:
