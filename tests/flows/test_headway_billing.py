@@ -97,15 +97,17 @@ def test_rerun_with_a_fresh_ledger_clicks_nothing(small_run: Any, tmp_path: Path
 def test_each_request_loads_each_apps_pages_once(small_run: Any) -> None:
     """A tab per app: going back to an app finds its page, not a fresh document load.
 
-    A request needs the conversation, the Ruh Platform's search and the client's page
-    (twice: write-off, then charge), and Headway's start page; a worker's first request
-    also carries its logins. With one tab going back and forth it took 10-12 loads.
+    A request loads the conversation, the Ruh Platform's start page (the client search;
+    the appointment, the write-off and the $0 charge follow in-app) and Headway's start
+    page; a worker's first request also carries its logins. With one tab going back and
+    forth it took 10-12 loads, and 6-8 with a tab per app before the Ruh Platform went
+    on from the client's page it already showed.
     """
     _, summary, _ = small_run
     events = (summary.run_dir / "events.jsonl").read_text("utf-8").splitlines()
     finished = [e for e in map(json.loads, events) if e["event"] == "item_finished"]
     assert len(finished) == 3
-    assert all(e["documents"] <= 8 for e in finished), [e["documents"] for e in finished]
+    assert all(e["documents"] <= 6 for e in finished), [e["documents"] for e in finished]
 
 
 def test_structured_log_holds_no_patient_data(small_run: Any) -> None:
