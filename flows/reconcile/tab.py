@@ -80,5 +80,16 @@ class ReadingTab:
             self.gateway(site).check_login()
 
     def retry(self, operation: str, unit: Callable[[], T]) -> T:
-        """Run one unit of reading under the retry policy; it starts from a known page."""
-        return run_with_retry(unit, policy_from_settings(self.settings, operation=operation))
+        """Run one unit of reading under the retry policy; it starts from a known page.
+
+        After a failure no tab is trusted: the next attempt loads its pages afresh.
+        """
+
+        def attempt() -> T:
+            try:
+                return unit()
+            except BaseException:
+                self.shown.clear()
+                raise
+
+        return run_with_retry(attempt, policy_from_settings(self.settings, operation=operation))

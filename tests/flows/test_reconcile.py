@@ -28,6 +28,7 @@ from fixtures.server import MockSites
 from robot.browser_options import ACTION_TIMEOUT_MS
 from robot.settings import env_var_name, settings_env_lines
 from tests.flows.conftest import robot_env, robot_settings, run_cli
+from tests.plugins.mock_sites import arm_fault
 
 pytestmark = pytest.mark.browser
 
@@ -231,6 +232,19 @@ def test_a_practice_in_order_exits_0_with_settings_from_the_environment(
         ("sessions", "not yet due", "2026-11-10"),
     ]
     assert "0 marked Billed without a Headway session" in done.result.stderr
+
+
+def test_a_page_that_fails_once_is_read_again_from_a_fresh_load(tmp_path: Path) -> None:
+    """A retry never goes on from the page a failure left: Headway's Payments page answers
+    503 once, the app shows its error state, and the next attempt loads Headway afresh."""
+    scenario = tmp_path / "reconciled.json"
+    write(reconciled_scenario(), scenario)
+    with MockSites.start(scenario) as sites:
+        arm_fault(sites, "headway", kind="fail", path=r"^/payments$", method="GET", count=1)
+        settings = robot_settings(sites, tmp_path, action_timeout_ms=ACTION_TIMEOUT_MS)
+        done = _reconcile(sites, robot_env(settings), [], tmp_path)
+    assert done.result.returncode == 0, done.result.stderr
+    assert [r["case"] for r in done.rows()] == ["paid", "paid", "not yet due"]
 
 
 def test_a_missing_setting_is_one_line_exit_2_and_no_folder(tmp_path: Path) -> None:
