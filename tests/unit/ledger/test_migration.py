@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -214,25 +215,7 @@ def test_a_ledger_from_a_newer_robot_is_refused(spec: LedgerSpec, open_ledger: O
 
 
 def test_robots_opening_a_new_ledger_at_once_migrate_it_once(spec: LedgerSpec) -> None:
-    barrier = threading.Barrier(3)
-    errors: list[BaseException] = []
-    opened: list[Any] = []
-
-    def open_it() -> None:
-        barrier.wait()
-        try:
-            opened.append(spec.open())
-        except BaseException as exc:  # reported below, with the thread's error
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for ledger in opened:
-        ledger.close()
-    assert errors == []
+    assert _open_at_once(spec.open, robots=3) == []
     assert versions(spec) == list(range(1, LATEST_VERSION + 1))
 
 
@@ -242,21 +225,23 @@ def test_new_sqlite_ledgers_opened_four_at_once_never_report_a_lock(tmp_path: Pa
     Without the retry, 29 of 300 such four-way opens failed with "database is locked";
     forty rounds make that failure all but certain to show here.
     """
-    for round_ in range(40):
-        assert _open_at_once(tmp_path / f"ledger-{round_}.sqlite3", robots=4) == [], round_
-
-
-def _open_at_once(path: Path, robots: int) -> list[BaseException]:
     from robot.ledger.sqlite import SqliteLedger
 
+    for round_ in range(40):
+        path = tmp_path / f"ledger-{round_}.sqlite3"
+        assert _open_at_once(partial(SqliteLedger, path, "run"), robots=4) == [], round_
+
+
+def _open_at_once(open_ledger: Callable[[], Any], robots: int) -> list[BaseException]:
+    """Open a ledger from ``robots`` threads at the same moment; the errors they got."""
     barrier = threading.Barrier(robots)
     errors: list[BaseException] = []
-    opened: list[SqliteLedger] = []
+    opened: list[Any] = []
 
     def open_it() -> None:
         barrier.wait()
         try:
-            opened.append(SqliteLedger(path, "run"))
+            opened.append(open_ledger())
         except BaseException as exc:  # returned to the test, with the thread's error
             errors.append(exc)
 
