@@ -25,7 +25,7 @@ from flows.sites import (
     RuhPlatformGateway,
     SiteGateway,
 )
-from pages.intercom.popup import handle_popups
+from flows.sites.base import open_site_tab
 from robot.audit import RunFolder
 from robot.gate import CommitGate, Evidence
 from robot.ledger import Ledger
@@ -87,15 +87,9 @@ class Worker:
         """``site``'s tab, opened (and watched) on first use."""
         page = self.tabs.get(site)
         if page is None:
-            page = self.tabs[site] = self.context.new_page()
+            page = self.tabs[site] = open_site_tab(self.context, site)
             # What each item costs in page loads (the benchmark and the log read it).
             page.on("request", self._count_load)
-            if site == "intercom":
-                # Intercom's popups can cover any of its pages right after a login:
-                # Playwright dismisses them whenever one stands in the way of an action.
-                # Only Intercom's tab carries the handlers: each is checked before every
-                # action on the tab it is registered on.
-                handle_popups(page)
         return page
 
     @property

@@ -14,7 +14,7 @@ from typing import Final, TypeVar
 from playwright.sync_api import BrowserContext, Page
 
 from flows.sites import HeadwayGateway, IntercomGateway, RuhPlatformGateway, SiteGateway
-from pages.intercom.popup import handle_popups
+from flows.sites.base import open_site_tab
 from robot.retry import policy_from_settings, run_with_retry
 from robot.settings import Settings, SiteName
 from robot.tracing import ItemTracer
@@ -56,9 +56,7 @@ class ReadingTab:
         """``site``'s tab; Intercom's dismisses its popups whenever they cover it."""
         page = self.tabs.get(site)
         if page is None:
-            page = self.tabs[site] = self.context.new_page()
-            if site == "intercom":
-                handle_popups(page)
+            page = self.tabs[site] = open_site_tab(self.context, site)
         return page
 
     def gateway(self, site: SiteName) -> SiteGateway:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from playwright.sync_api import Page, Response
+from playwright.sync_api import BrowserContext, Page, Response
 
+from pages.intercom.popup import handle_popups
 from pages.login import LoginPage
 from pages.shell import wait_until_loaded
 from robot.errors import AuthError, TransientError
@@ -35,6 +36,19 @@ class Tab(Protocol):
     def tab(self, site: SiteName) -> Page:
         """The browser tab that ``site``'s pages are opened in."""
         ...
+
+
+def open_site_tab(context: BrowserContext, site: SiteName) -> Page:
+    """A new tab for ``site``'s pages (a worker and a reconciliation keep one per site).
+
+    Intercom's popups can cover any of its pages right after a login: on its tab,
+    Playwright dismisses them whenever one stands in the way of an action. Only that tab
+    carries the handlers, because each is checked before every action on its tab.
+    """
+    page = context.new_page()
+    if site == "intercom":
+        handle_popups(page)
+    return page
 
 
 class SiteGateway:

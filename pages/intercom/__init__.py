@@ -27,7 +27,6 @@ from pages.intercom.participants import IntercomManageParticipantsDialog
 from pages.intercom.popup import (
     dismiss_whats_new,
     handle_popups,
-    handle_whats_new,
     product_tour_dialog,
     skip_product_tour,
     whats_new_dialog,
@@ -48,7 +47,6 @@ __all__ = [
     "conversation_path",
     "dismiss_whats_new",
     "handle_popups",
-    "handle_whats_new",
     "product_tour_dialog",
     "skip_product_tour",
     "whats_new_dialog",

@@ -40,7 +40,3 @@ def handle_popups(page: Page) -> None:
     """
     page.add_locator_handler(whats_new_dialog(page), lambda: dismiss_whats_new(page))
     page.add_locator_handler(product_tour_dialog(page), lambda: skip_product_tour(page))
-
-
-handle_whats_new = handle_popups
-"""Old name of :func:`handle_popups` (``flows/worker.py`` calls it)."""
