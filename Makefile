@@ -9,7 +9,7 @@ BROWSER_READY := $(VENV)/.browser-ready
 DB_READY := $(VENV)/.db-ready
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test check lint typecheck setup clean bench
+.PHONY: demo test check lint typecheck setup clean bench floor
 
 # The demo practice holds requests that need review by design: exit 3 ("finished, some
 # items need review") is its expected ending, anything else is a failure.
@@ -33,6 +33,10 @@ typecheck: $(INSTALLED)
 
 bench: setup
 	$(PY) -m cli.benchmark
+
+# The robot beside a replay of only its own clicks (the speed goal: at most 1.5x).
+floor: setup
+	$(PY) -m cli.floor
 
 setup: $(INSTALLED) $(BROWSER_READY) $(DB_READY)
 
