@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from fixtures.server import MockSites
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
-from tests.flows.conftest import on_own_thread, robot_settings, run_one
+from tests.flows.conftest import on_own_thread, robot_settings
 
 # The whole demo practice: about four minutes of browser work on two cores.
 pytestmark = pytest.mark.slow
@@ -164,18 +164,6 @@ def test_second_batch_changes_nothing(demo_run: Any, tmp_path: Path) -> None:
     summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
     assert sites.world.snapshot() == after
     assert all(r.status in ("done", "needs_review") for r in summary.results)
-
-
-def test_rerunning_a_billed_request_with_a_fresh_ledger_changes_nothing(
-    demo_run: Any, tmp_path: Path
-) -> None:
-    """Every step finds its change already on the sites and clicks nothing."""
-    sites, _, _, after = demo_run
-    settings = robot_settings(sites, tmp_path)
-    summary = run_one(settings, "conv-d01", today=sites.world.state.practice.today)
-    assert [r.status for r in summary.results] == ["done"]
-    assert {state for _, state in summary.results[0].steps} == {"done"}
-    assert sites.world.snapshot() == after
 
 
 def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Page) -> None:
