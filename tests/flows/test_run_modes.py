@@ -69,14 +69,20 @@ def test_supervised_stop_ends_the_run_before_the_next_click(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("answer", ["", "y", "ok"])
 def test_supervised_prompt_never_takes_a_vague_answer_as_yes(
-    sites: MockSites, robot_dir: Path, answer: str
+    sites: MockSites, robot_dir: Path
 ) -> None:
     before = sites.world.snapshot()
-    # Anything but the exact words is asked again; end of input means stop.
-    _supervised(sites, robot_dir, f"{answer}\n")
+    shown = io.StringIO()
+    settings = robot_settings(sites, robot_dir, supervised=True)
+    # Anything but the exact words is asked again; end of input means stop. One run
+    # hears all three vague answers in turn: the first taken as yes would click.
+    operator = ConsoleOperator(
+        stdin=io.StringIO("\ny\nok\n"), console=Console(file=shown, width=200)
+    )
+    run_one(settings, "conv-0001", today=sites.world.state.practice.today, operator=operator)
     assert sites.world.snapshot() == before
+    assert shown.getvalue().count("Please answer yes, skip or stop") == 3
 
 
 def test_supervised_prompt_shows_step_n_of_m_and_the_values(
