@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol
 
-from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import BrowserContext, Page, Request, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.intercom.popup import handle_popups
 from pages.login import LoginPage
@@ -102,8 +103,7 @@ class SiteGateway:
         self._worker.shown.pop(self.site, None)
         response = self.page.goto(target)
         if self._showing_login():
-            self.log_in()
-            response = self.page.goto(target)
+            response = self._log_in_and_land(target)
         self._check_answer(response, path)
         wait_until_loaded(self.page, site=self.title, screen=path)
         if reuse:
@@ -152,6 +152,24 @@ class SiteGateway:
             )
         _log.info("logged_in", site=self.site, worker=self._worker.name)
 
+    def _log_in_and_land(self, target: str) -> Response | None:
+        """Log in from the login page the app sent us to; return ``target``'s answer.
+
+        The login form sends the browser on to the page that asked for it, so that page
+        is usually loaded already: loading it again cost a document per app and worker
+        (four per run at the pre-flight). Its answer is kept for the usual status check;
+        a login that lands anywhere else goes to ``target`` as before.
+        """
+        try:
+            with self.page.expect_response(_is_a_page_load) as landing:
+                self.log_in()
+        except PlaywrightTimeoutError:
+            # Logged in without loading a page (a login drawn by script): go there.
+            return self.page.goto(target)
+        if _answers(landing.value, target):
+            return landing.value
+        return self.page.goto(target)
+
     def _showing_login(self) -> bool:
         return LoginPage(self.page, self.base_url).is_showing()
 
@@ -162,3 +180,27 @@ class SiteGateway:
             raise TransientError(f"{self.title} answered {response.status} for {path}")
         if self._showing_login():
             raise TransientError(f"{self.title} still shows its login page after logging in")
+
+
+def _is_a_page_load(response: Response) -> bool:
+    """A document the tab itself loaded (not a redirect on the way, not a frame's)."""
+    request = response.request
+    return (
+        request.is_navigation_request()
+        and request.frame.parent_frame is None
+        and not 300 <= response.status < 400
+    )
+
+
+def _answers(response: Response, target: str) -> bool:
+    """True when ``response`` is ``target``'s answer, at the end of any redirects from it.
+
+    An app's start page may send the browser on ("/" to "/clients"): landing there after
+    the login is the same answer a fresh load of ``target`` gives.
+    """
+    request: Request | None = response.request
+    while request is not None:
+        if request.url == target:
+            return True
+        request = request.redirected_from
+    return False
