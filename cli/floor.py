@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,51 +46,68 @@ ACTIONS = ("click", "fill", "check", "uncheck", "press", "select_option", "set_c
 Action = dict[str, Any]
 
 
+class _Recorder:
+    """Writes down each browser action while installed on Playwright's sync classes.
+
+    It reads the locator's selector through Playwright's private ``_impl_obj``: no public
+    API gives the selector back, and this is a measurement tool, never the robot.
+    """
+
+    def __init__(self, secrets: dict[str, str]) -> None:
+        self.actions: list[Action] = []
+        self._secrets = secrets
+        self._tabs: dict[int, int] = {}
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Record while the block runs; put Playwright's own methods back after it."""
+        from playwright.sync_api import Locator, Page
+
+        originals: dict[tuple[type, str], Callable[..., Any]] = {
+            (Locator, name): getattr(Locator, name) for name in ACTIONS
+        }
+        originals[(Page, "goto")] = Page.goto
+        for (owner, name), original in originals.items():
+            setattr(owner, name, self._recording(name, original))
+        try:
+            yield
+        finally:
+            for (owner, name), original in originals.items():
+                setattr(owner, name, original)
+
+    def _recording(self, name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def recorded(target: Any, *args: Any, **kwargs: Any) -> Any:
+            self.actions.append(self._describe(name, target, args, kwargs))
+            return original(target, *args, **kwargs)
+
+        return recorded
+
+    def _describe(
+        self, name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Action:
+        if name == "goto":
+            return {"tab": self._tab_of(target), "do": "goto", "url": args[0]}
+        return {
+            "tab": self._tab_of(target.page),
+            "do": name,
+            "selector": target._impl_obj._selector,
+            "args": [_placeholder(a, self._secrets) for a in args],
+            "kwargs": {k: v for k, v in kwargs.items() if isinstance(v, str | int | bool)},
+        }
+
+    def _tab_of(self, page: Any) -> int:
+        return self._tabs.setdefault(id(page._impl_obj), len(self._tabs))
+
+
 def record(scenario: str, folder: Path) -> tuple[list[Action], dict[str, Any]]:
     """Bill ``scenario`` with the robot (one worker) and return its actions and end state."""
-    from playwright.sync_api import Locator, Page
-
     from flows.run import run_batch
     from robot.settings import load_settings
-
-    actions: list[Action] = []
-    tabs: dict[int, int] = {}
-
-    def tab_of(page: Page) -> int:
-        return tabs.setdefault(id(page._impl_obj), len(tabs))
-
-    originals: dict[tuple[type, str], Callable[..., Any]] = {}
-
-    def wrap(owner: type, name: str, describe: Callable[..., Action]) -> None:
-        original = getattr(owner, name)
-        originals[(owner, name)] = original
-
-        def recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
-            actions.append(describe(self, *args, **kwargs))
-            return original(self, *args, **kwargs)
-
-        setattr(owner, name, recorded)
-
-    def on_locator(name: str) -> Callable[..., Action]:
-        def describe(locator: Locator, *args: Any, **kwargs: Any) -> Action:
-            return {
-                "tab": tab_of(locator.page),
-                "do": name,
-                "selector": locator._impl_obj._selector,
-                "args": [_placeholder(a, secrets) for a in args],
-                "kwargs": {k: v for k, v in kwargs.items() if isinstance(v, str | int | bool)},
-            }
-
-        return describe
-
-    def on_goto(page: Page, url: str, *args: Any, **kwargs: Any) -> Action:
-        return {"tab": tab_of(page), "do": "goto", "url": url}
 
     with MockSites.start(scenario) as sites:
         secrets = {
             login.password: f"{{password:{site}}}" for site, login in sites.logins.items()
         } | {login.email: f"{{email:{site}}}" for site, login in sites.logins.items()}
-        origins = {url: f"{{origin:{site}}}" for site, url in sites.urls.items()}
         settings = load_settings(
             env_file=None,
             **mock_site_overrides(sites),
@@ -97,15 +115,12 @@ def record(scenario: str, folder: Path) -> tuple[list[Action], dict[str, Any]]:
             ledger_path=folder / "ledger.sqlite3",
             workers=1,
         )
-        for name in ACTIONS:
-            wrap(Locator, name, on_locator(name))
-        wrap(Page, "goto", on_goto)
-        try:
+        recorder = _Recorder(secrets)
+        with recorder.installed():
             summary = run_batch(settings, today=sites.world.state.practice.today)
-        finally:
-            for (owner, name), original in originals.items():
-                setattr(owner, name, original)
         end_state = sites.world.snapshot()
+        origins = {url: f"{{origin:{site}}}" for site, url in sites.urls.items()}
+    actions = recorder.actions
     for action in actions:
         if "url" in action:
             for origin, placeholder in origins.items():
