@@ -160,10 +160,14 @@ class SiteGateway:
         (four per run at the pre-flight). Its answer is kept for the usual status check;
         a login that lands anywhere else goes to ``target`` as before.
         """
+        logged_in = False
         try:
             with self.page.expect_response(_is_a_page_load) as landing:
                 self.log_in()
+                logged_in = True
         except PlaywrightTimeoutError:
+            if not logged_in:
+                raise  # the login itself timed out: a fault of the moment, as before
             # Logged in without loading a page (a login drawn by script): go there.
             return self.page.goto(target)
         if _answers(landing.value, target):
