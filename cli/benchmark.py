@@ -124,7 +124,8 @@ def startup_seconds(args: list[str], stdin: str | None = None, repeats: int = 5)
     return timings
 
 
-def _spread(values: list[float]) -> str:
+def spread(values: list[float]) -> str:
+    """Min, median and max of ``values``, as the benchmarks print them."""
     return f"{min(values):7.2f} {statistics.median(values):7.2f} {max(values):7.2f}"
 
 
@@ -149,14 +150,14 @@ def main(argv: list[str]) -> None:
             rates[workers] = statistics.median(s.requests / s.wall_s for s in samples)
             print(f"\n{scenario}, {workers} worker(s), {samples[0].requests} requests:")
             for key in per[0]:
-                print(f"  {key:14} {_spread([p[key] for p in per])}", flush=True)
+                print(f"  {key:14} {spread([p[key] for p in per])}", flush=True)
         for workers, rate in rates.items():
             if workers != 1 and 1 in rates:
                 print(f"{scenario}: {workers} workers = {rate / rates[1]:.2f}x one worker")
     print("\nstart-up, wall s: min / median / max over 5")
-    print(f"  --help         {_spread(startup_seconds(['--help']))}")
+    print(f"  --help         {spread(startup_seconds(['--help']))}")
     plan = ["plan", "-", "--calendar-tz", "America/New_York"]
-    print(f"  plan           {_spread(startup_seconds(plan, stdin=sample_note()))}", flush=True)
+    print(f"  plan           {spread(startup_seconds(plan, stdin=sample_note()))}", flush=True)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cli.benchmark import Sample, measure
+from cli.benchmark import Sample, measure, spread
 from cli.mock_sites import mock_site_overrides
 from cli.process_tree import TreeCpu
 from fixtures.server import MockSites
@@ -105,9 +105,8 @@ def record(scenario: str, folder: Path) -> tuple[list[Action], dict[str, Any]]:
     from robot.settings import load_settings
 
     with MockSites.start(scenario) as sites:
-        secrets = {
-            login.password: f"{{password:{site}}}" for site, login in sites.logins.items()
-        } | {login.email: f"{{email:{site}}}" for site, login in sites.logins.items()}
+        # Recorded as placeholders (value -> name); the replay fills in its own sites'.
+        secrets = {value: name for name, value in _site_values(sites, logins=True).items()}
         settings = load_settings(
             env_file=None,
             **mock_site_overrides(sites),
@@ -119,14 +118,28 @@ def record(scenario: str, folder: Path) -> tuple[list[Action], dict[str, Any]]:
         with recorder.installed():
             summary = run_batch(settings, today=sites.world.state.practice.today)
         end_state = sites.world.snapshot()
-        origins = {url: f"{{origin:{site}}}" for site, url in sites.urls.items()}
+        origins = _site_values(sites, logins=False)
     actions = recorder.actions
     for action in actions:
         if "url" in action:
-            for origin, placeholder in origins.items():
+            for placeholder, origin in origins.items():
                 action["url"] = action["url"].replace(origin, placeholder)
     print(f"recorded {len(actions)} actions over {len(summary.results)} items", flush=True)
     return actions, end_state
+
+
+def _site_values(sites: MockSites, *, logins: bool) -> dict[str, str]:
+    """Placeholder -> value: each app's origin, or each app's login email and password.
+
+    The one naming of placeholders: the recording writes them, the replay fills them in.
+    """
+    if not logins:
+        return {f"{{origin:{site}}}": url for site, url in sites.urls.items()}
+    values: dict[str, str] = {}
+    for site, login in sites.logins.items():
+        values[f"{{password:{site}}}"] = login.password
+        values[f"{{email:{site}}}"] = login.email
+    return values
 
 
 def _placeholder(value: Any, secrets: dict[str, str]) -> Any:
@@ -172,10 +185,7 @@ def replay_main(script: Path, sites_file: Path) -> None:
 def replay(scenario: str, script: Path, expected: dict[str, Any]) -> tuple[float, float]:
     """Replay ``script`` on a fresh ``scenario`` in a child process: (wall s, CPU s)."""
     with MockSites.start(scenario) as sites, tempfile.TemporaryDirectory() as tmp:
-        values = {f"{{origin:{site}}}": url for site, url in sites.urls.items()}
-        for site, login in sites.logins.items():
-            values[f"{{password:{site}}}"] = login.password
-            values[f"{{email:{site}}}"] = login.email
+        values = _site_values(sites, logins=False) | _site_values(sites, logins=True)
         sites_file = Path(tmp) / "sites.json"
         sites_file.touch(mode=0o600)
         sites_file.write_text(json.dumps({"values": values}), "utf-8")
@@ -238,15 +248,13 @@ def main(argv: list[str]) -> None:
     }
     print(f"{args.scenario}, 1 worker, {requests} requests, per request (min / median / max):")
     for name, (walls, cpus) in rows.items():
-        print(f"  {name}  wall {_spread(walls, requests)} s   CPU {_spread(cpus, requests)} s")
+        wall = spread([w / requests for w in walls])
+        cpu = spread([c / requests for c in cpus])
+        print(f"  {name}  wall s {wall}   CPU s {cpu}")
     wall_ratio = statistics.median(rows["robot"][0]) / statistics.median(rows["floor"][0])
     cpu_ratio = statistics.median(rows["robot"][1]) / statistics.median(rows["floor"][1])
     print(f"  robot / floor (medians): wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x")
 
-
-def _spread(values: list[float], requests: int) -> str:
-    per = sorted(v / requests for v in values)
-    return f"{per[0]:.2f} / {statistics.median(per):.2f} / {per[-1]:.2f}"
 
 if __name__ == "__main__":
     main(sys.argv[1:])
