@@ -1,13 +1,17 @@
 """The robot's cost per request, measured (``make bench``): a benchmark, not a test.
 
-``python -m cli.benchmark [--scenario S ...] [--workers N ...] [--repeats R]`` serves each
-scenario on the mock sites in this process and runs ``billing-robot batch`` against it as
-a child process, once per worker count and repeat, each time on a freshly seeded practice
-and a fresh ledger. Per request it prints wall seconds, CPU seconds (the robot's whole
-process tree: Python, Playwright's driver and Chromium; the mock sites are not in it),
-documents loaded, fetch/XHR calls and screenshot bytes, as min / median / max over the
-repeats, and the throughput gain of each worker count over one worker. It ends with the
-start-up of two quick commands, ``billing-robot --help`` and ``billing-robot plan``.
+``python -m cli.benchmark [--scenario S ...] [--workers N ...] [--repeats R] [--latency L]``
+serves each scenario on the mock sites in this process and runs ``billing-robot batch``
+against it as a child process, once per worker count and repeat, each time on a freshly
+seeded practice and a fresh ledger. Per request it prints wall seconds, CPU seconds (the
+robot's whole process tree: Python, Playwright's driver and Chromium; the mock sites are
+not in it), documents loaded, fetch/XHR calls and screenshot bytes, as min / median / max
+over the repeats, and the throughput gain of each worker count over one worker. It ends
+with the start-up of two quick commands, ``billing-robot --help`` and ``billing-robot plan``.
+
+``--latency real`` serves every load and save in 0.2-3 s, as the real apps do (default: the
+tests' fast mocks, or ``MOCK_LATENCY``). The robot then mostly waits, so its CPU per request
+and its gain from more workers differ from the fast mocks': measure both before sizing.
 
 CPU is sampled from ``/proc`` while the robot runs (:class:`cli.process_tree.TreeCpu`):
 ``wait4`` alone misses Chromium's renderer and GPU processes, about half of the total.
@@ -30,6 +34,7 @@ from cli.mock_sites import mock_site_overrides
 from cli.process_tree import TreeCpu
 from fixtures.scenarios import load_scenario
 from fixtures.server import MockSites
+from fixtures.world import parse_latency
 from robot.settings import settings_env_lines
 
 
@@ -56,10 +61,13 @@ class Sample:
         }
 
 
-def measure(scenario: str, workers: int, folder: Path) -> Sample:
-    """Serve ``scenario`` and bill it with ``workers`` in a child process; measure that."""
+def measure(scenario: str, workers: int, folder: Path, latency: str | None = None) -> Sample:
+    """Serve ``scenario`` and bill it with ``workers`` in a child process; measure that.
+
+    ``latency``: as ``MockSites.start`` takes it (``fast``, ``real``, ``MIN-MAX``).
+    """
     runs = folder / "runs"
-    with MockSites.start(scenario) as sites:
+    with MockSites.start(scenario, latency=latency) as sites:
         today = sites.world.state.practice.today.isoformat()
         lines = settings_env_lines(
             mock_site_overrides(sites),
@@ -129,12 +137,28 @@ def spread(values: list[float]) -> str:
     return f"{min(values):7.2f} {statistics.median(values):7.2f} {max(values):7.2f}"
 
 
+def _latency(text: str) -> str:
+    """``--latency`` as typed, once the mock sites would accept it (checked before any run)."""
+    try:
+        parse_latency(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: use fast, real or MIN-MAX in ms (e.g. 200-3000)"
+        ) from exc
+    return text
+
+
 def main(argv: list[str]) -> None:
     """Run the benchmark and print one block per scenario and worker count."""
     parser = argparse.ArgumentParser(prog="python -m cli.benchmark")
     parser.add_argument("--scenario", action="append", help="demo, small or generated:N")
     parser.add_argument("--workers", action="append", type=int)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--latency",
+        type=_latency,
+        help="fast, real or MIN-MAX ms (default: MOCK_LATENCY, else fast)",
+    )
     args = parser.parse_args(argv)
     scenarios = args.scenario or ["demo", "generated:8"]
     worker_counts = args.workers or [1, 2]
@@ -145,10 +169,11 @@ def main(argv: list[str]) -> None:
             samples = []
             for _ in range(args.repeats):
                 with tempfile.TemporaryDirectory() as folder:
-                    samples.append(measure(scenario, workers, Path(folder)))
+                    samples.append(measure(scenario, workers, Path(folder), args.latency))
             per = [sample.per_request() for sample in samples]
             rates[workers] = statistics.median(s.requests / s.wall_s for s in samples)
-            print(f"\n{scenario}, {workers} worker(s), {samples[0].requests} requests:")
+            speed = f", latency {args.latency}" if args.latency else ""
+            print(f"\n{scenario}, {workers} worker(s), {samples[0].requests} requests{speed}:")
             for key in per[0]:
                 print(f"  {key:14} {spread([p[key] for p in per])}", flush=True)
         for workers, rate in rates.items():
