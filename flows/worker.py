@@ -83,6 +83,24 @@ class Worker:
         if "programs_sheet" in configured:
             self.sheet = ProgramsSheetGateway(self)
 
+    def start_afresh(self, context: BrowserContext) -> None:
+        """Work on in ``context`` (a new one) and close the old: between items only.
+
+        A context keeps every request it made until it is closed (Playwright's driver
+        and the Python side both hold them), and the apps' tabs grow as they are used:
+        over a long batch that was several MB per item. So a worker moves to a fresh
+        context every ``items_per_context`` items, opened with the old one's sessions
+        (``BrowserRuntime.new_context(sessions_of=...)``); its tabs open again on first
+        use. A session that expired meanwhile asks for a login as it would anyway.
+        """
+        old = self.context
+        self.context = context
+        self.tabs.clear()
+        self.shown.clear()
+        self.last_site = None
+        self.tracer = ItemTracer(context, self._credentials)
+        old.close()
+
     def tab(self, site: SiteName) -> Page:
         """``site``'s tab, opened (and watched) on first use."""
         page = self.tabs.get(site)

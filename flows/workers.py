@@ -193,7 +193,7 @@ def _work_in_parallel(
     for thread in threads:
         thread.start()
     try:
-        _drain(run, first, kinds)
+        _drain(run, first, kinds, runtime)
     except BaseException:
         # Ctrl-C or a crash on this thread: the others stop before their next item.
         run.stop.set()
@@ -211,7 +211,7 @@ def _connected_worker(run: RunState, endpoint: str | None, index: int, kinds: li
             worker = _new_worker(run, runtime, index)
             try:
                 if _preflight(run, worker, sites_needed(tuple(run.processes.values()))):
-                    _drain(run, worker, kinds)
+                    _drain(run, worker, kinds, runtime)
             finally:
                 worker.context.close()
     except Exception as error:  # a thread must report, never die silently
@@ -219,12 +219,24 @@ def _connected_worker(run: RunState, endpoint: str | None, index: int, kinds: li
         run.halt(StopKind.UNEXPECTED, f"worker-{index} stopped: {type(error).__name__}")
 
 
-def _drain(run: RunState, worker: Worker, kinds: list[str]) -> None:
+def _drain(run: RunState, worker: Worker, kinds: list[str], runtime: BrowserRuntime) -> None:
+    """Claim and work items until none is left or the run halts.
+
+    Every ``items_per_context`` items the worker moves to a fresh context first, with its
+    logins carried over (see :meth:`Worker.start_afresh`): a long batch then stays flat
+    in memory, and the apps see one login per worker as before.
+    """
+    worked = 0
     while not run.stop.is_set():
+        if worked == run.settings.items_per_context:
+            worker.start_afresh(runtime.new_context(sessions_of=worker.context))
+            _log.info("context_renewed", worker=worker.name, items=worked)
+            worked = 0
         item = run.ledger.claim_next(worker.name, kinds)
         if item is None:
             return
         _finish_one(run, worker, item)
+        worked += 1
 
 
 def _claim_named(run: RunState, named: NamedWork) -> WorkItem | None:

@@ -143,9 +143,15 @@ class BrowserRuntime:
             )
         return self._browser
 
-    def new_context(self) -> BrowserContext:
-        """Open an isolated context (a worker's cookies and tabs), with the settings' timeouts."""
+    def new_context(self, sessions_of: BrowserContext | None = None) -> BrowserContext:
+        """Open an isolated context (a worker's cookies and tabs), with the settings' timeouts.
+
+        ``sessions_of``: a context whose logins the new one carries on (its cookies and
+        storage, copied in memory, never to a file), so the apps do not see a login again.
+        """
         options = browser_options.context_options(timezone_id=self._settings.practice_timezone)
+        if sessions_of is not None:
+            options["storage_state"] = sessions_of.storage_state()
         context = self.browser.new_context(**options)
         context.set_default_timeout(self._settings.action_timeout_ms)
         context.set_default_navigation_timeout(self._settings.navigation_timeout_ms)

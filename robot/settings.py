@@ -159,6 +159,10 @@ class Settings(BaseSettings):
     """A Chromium/Chrome binary to use instead of the discovered one."""
     max_item_attempts: int = Field(default=3, ge=1, le=20)
     """How many runs may claim a *failed* item before it is left for a person."""
+    items_per_context: int = Field(default=20, ge=1, le=10_000)
+    """A worker moves to a fresh browser context (its logins carried over) after this many
+    items, so a long batch does not grow in memory: a context holds every request it made
+    until it is closed."""
     max_consecutive_failures: int = Field(default=5, ge=1, le=1000)
     """The circuit breaker: after this many failed items in a row the run stops, since a
     site that fails every item is down, and grinding the rest through retries only

@@ -6,6 +6,7 @@ one behaviour of its outcome.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, time
@@ -46,13 +47,18 @@ REVIEW_REASONS = {
 }
 
 
+# Each worker moves to a fresh browser context after this many items, so the main job
+# also runs across renewals (20 by default; the demo's two workers hold about ten each).
+ITEMS_PER_CONTEXT = 4
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
     """The demo practice before and after one live batch with two workers."""
     folder: Path = tmp_path_factory.mktemp("demo")
     with MockSites.start("demo") as sites:
         before = sites.world.snapshot()
-        settings = robot_settings(sites, folder, workers=2)
+        settings = robot_settings(sites, folder, workers=2, items_per_context=ITEMS_PER_CONTEXT)
         summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
         yield sites, summary, before, sites.world.snapshot()
 
@@ -155,6 +161,21 @@ def test_report_shows_each_item_with_its_screenshots(demo_run: Any) -> None:
     assert html.count("<img") >= 8 * 16
     assert (summary.run_dir / "events.jsonl").exists()
     assert oct(summary.run_dir.stat().st_mode & 0o777) == "0o700"
+
+
+def test_each_worker_moves_to_a_fresh_context_with_its_logins(demo_run: Any) -> None:
+    """Renewals happened mid-batch, each after its share of items, and no worker had to
+    log in again in its new context (its sessions came along); every item's outcome is
+    asserted by the tests above."""
+    _, summary, _, _ = demo_run
+    lines = (summary.run_dir / "events.jsonl").read_text("utf-8").splitlines()
+    events = [json.loads(line) for line in lines]
+    renewals = [(i, e) for i, e in enumerate(events) if e["event"] == "context_renewed"]
+    assert {e["worker"] for _, e in renewals} == {"worker-0", "worker-1"}
+    for index, renewal in renewals:
+        assert renewal["items"] == ITEMS_PER_CONTEXT
+        later = events[index + 1 :]
+        assert not [e for e in later if e["event"] == "logged_in" and e["worker"] == renewal["worker"]]
 
 
 def test_second_batch_changes_nothing(demo_run: Any, tmp_path: Path) -> None:

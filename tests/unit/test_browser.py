@@ -153,6 +153,22 @@ def test_discovered_chromium_launches_headless_and_loads_a_page(
 
 
 @pytest.mark.browser
+def test_a_fresh_context_carries_on_the_sessions_of_the_old(playwright: Playwright) -> None:
+    settings = Settings(headless=True, action_timeout_ms=5_000)
+    session = {"name": "session", "value": "s3cr3t", "url": "http://127.0.0.1:9/"}
+    with BrowserRuntime(settings, playwright=playwright) as runtime:
+        old = runtime.new_context()
+        old.add_cookies([session])
+        fresh = runtime.new_context(sessions_of=old)
+        stranger = runtime.new_context()
+        old.close()
+        assert [(c["name"], c["value"]) for c in fresh.cookies()] == [("session", "s3cr3t")]
+        assert stranger.cookies() == []  # only the context named passes its sessions on
+        fresh.close()
+        stranger.close()
+
+
+@pytest.mark.browser
 def test_worker_threads_share_one_browser_through_its_endpoint(playwright: Playwright) -> None:
     settings = Settings(headless=True)
     seen: list[str] = []
