@@ -140,11 +140,9 @@ def spread(values: list[float]) -> str:
 def _latency(text: str) -> str:
     """``--latency`` as typed, once the mock sites would accept it (checked before any run)."""
     try:
-        parse_latency(text)
+        parse_latency(text, given_as="--latency")
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: use fast, real or MIN-MAX in ms (e.g. 200-3000)"
-        ) from exc
+        raise argparse.ArgumentTypeError(str(exc)) from exc
     return text
 
 

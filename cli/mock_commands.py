@@ -38,12 +38,9 @@ def mock_sites(
     ports = {site: port + offset for offset, site in enumerate(SITE_NAMES)} if port else None
     if latency is not None:
         try:
-            parse_latency(latency)
+            parse_latency(latency, given_as="--latency")
         except ValueError as error:
-            raise fail(
-                f"--latency must be fast, real or MIN-MAX in ms (e.g. 200-3000), not {latency!r}",
-                ExitCode.SETTINGS,
-            ) from error
+            raise fail(str(error), ExitCode.SETTINGS) from error
     with one_line_errors(), MockSites.start(scenario, ports=ports, latency=latency) as sites:
         low, high = sites.world.latency_ranges["intercom"]
         typer.echo(f"serving scenario {scenario!r} (each answer takes {low}-{high} ms):")
