@@ -16,9 +16,11 @@ PYTEST_WORKERS ?= 2
 demo: setup
 	$(VENV)/bin/billing-robot demo || [ $$? -eq 3 ]
 
-# The suite CI runs (.ci/run): every test, the end-to-end runs included.
+# The suite CI runs (.ci/run): every test, the end-to-end runs included. Whole files go to
+# the workers in the order tests/conftest.py sets (long end-to-end files first); xdist's
+# default would re-sort them by test count and leave the long one-test files for last.
 test: setup lint typecheck
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder -q
 
 # The inner loop: lint, types and every test that needs no browser (about a minute).
 check: lint typecheck

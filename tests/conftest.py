@@ -7,6 +7,7 @@ so tests and robot can never drift apart.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,23 +34,32 @@ _BROWSER_FOLDERS = ("flows", "reliability", "fleet")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every browser test ``browser`` (``make check`` leaves them out); long first.
 
-    ``make test`` hands whole files to two workers in collection order, so the files that
-    run the robot end to end (minutes each) are put first and the quick ones fill the
-    gaps at the end: a long file started last would run on alone while the other worker
-    idles. The sort is stable, so each file keeps its own order.
+    ``make test`` hands whole files to two workers in this order (``--dist loadfile
+    --no-loadscope-reorder``: xdist's own default re-sorts the files by how many tests
+    they hold, which sent the one-test end-to-end files, minutes each, to the very end).
+    Files that run the robot end to end come first, those with a long (``slow``) run
+    before the rest, and the quick ones fill the gaps at the end: a long file started
+    last runs on alone while the other worker idles. A file goes where its longest test
+    would put it, and the sort is stable, so each file keeps its own order.
     """
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         folder = item.path.parent.name
         if fixtures & _BROWSER_FIXTURES or folder in _BROWSER_FOLDERS:
             item.add_marker(pytest.mark.browser)
-    items.sort(key=_how_soon)
+    place: dict[Path, int] = {}
+    for item in items:
+        place[item.path] = min(place.get(item.path, _LAST), _how_soon(item))
+    items.sort(key=lambda item: place[item.path])
+
+
+_LAST = 3
 
 
 def _how_soon(item: pytest.Item) -> int:
     if item.path.parent.name in _BROWSER_FOLDERS:
-        return 0
-    return 1 if item.get_closest_marker("browser") else 2
+        return 0 if item.get_closest_marker("slow") else 1
+    return 2 if item.get_closest_marker("browser") else _LAST
 
 
 @pytest.fixture(scope="session")

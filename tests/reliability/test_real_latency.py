@@ -3,8 +3,9 @@
 The rest of the suite runs the mocks fast (0-40 ms) to stay quick; this test is the one
 that proves the robot waits on the apps' own signals (skeletons, ``aria-busy``, the
 commit's answer, the re-rendered row) rather than on luck: the same batch at the real
-apps' speed must still bill each request exactly once. It mostly waits, so it costs the
-suite little CPU while it runs beside the others.
+apps' speed must still bill each request exactly once. It mostly waits (about half a core
+for two and a half minutes), so it is marked ``slow`` to start early, beside the files that
+keep both cores busy, rather than run on alone at the end of the suite.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.plugins.mock_sites import arm_fault
 APPS = ("intercom", "headway", "ruh_platform", "programs_sheet")
 
 
+@pytest.mark.slow
 @pytest.mark.scenario("generated:2")
 def test_a_batch_at_the_real_apps_speed_bills_each_request_once(
     sites: MockSites, robot_dir: Path
