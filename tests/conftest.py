@@ -30,36 +30,44 @@ def pytest_configure(config: pytest.Config) -> None:
 _BROWSER_FIXTURES = frozenset({"page", "context", "browser", "playwright", "sites", "mock_sites"})
 _BROWSER_FOLDERS = ("flows", "reliability", "fleet")
 
+# The order files start in under ``make test``: the tiers of ``_how_soon``.
+_LONG_END_TO_END, _END_TO_END, _BROWSER, _QUICK = range(4)
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test ``browser`` (``make check`` leaves them out); long first.
 
-    ``make test`` hands whole files to two workers in this order (``--dist loadfile
-    --no-loadscope-reorder``: xdist's own default re-sorts the files by how many tests
-    they hold, which sent the one-test end-to-end files, minutes each, to the very end).
-    Files that run the robot end to end come first, those with a long (``slow``) run
-    before the rest, and the quick ones fill the gaps at the end: a long file started
-    last runs on alone while the other worker idles. A file goes where its longest test
-    would put it, and the sort is stable, so each file keeps its own order.
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark every browser test ``browser`` as it is collected (``make check`` leaves them out).
+
+    Here rather than in the sort below: ``-m`` deselects in pytest's own
+    ``pytest_collection_modifyitems``, which runs before that one.
     """
-    for item in items:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        folder = item.path.parent.name
-        if fixtures & _BROWSER_FIXTURES or folder in _BROWSER_FOLDERS:
-            item.add_marker(pytest.mark.browser)
-    place: dict[Path, int] = {}
-    for item in items:
-        place[item.path] = min(place.get(item.path, _LAST), _how_soon(item))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & _BROWSER_FIXTURES or item.path.parent.name in _BROWSER_FOLDERS:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering, which would split a file
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long first: the order ``make test`` hands whole files to its workers in.
+
+    ``--dist loadfile --no-loadscope-reorder`` keeps this order (xdist's own default
+    re-sorts the files by how many tests they hold, which sent the one-test end-to-end
+    files, minutes each, to the very end). Files that run the robot end to end come first,
+    those with a long (``slow``) run before the rest, and the quick ones fill the gaps at
+    the end: a long file started last runs on alone while the other workers idle. A file
+    goes where its longest test would put it and stays in one piece (a module's shared
+    robot run is made once), and the sort is stable, so each file keeps its own order.
+    """
+    place: dict[Path, tuple[int, int]] = {}
+    for index, item in enumerate(items):
+        tier, first = place.get(item.path, (_QUICK, index))
+        place[item.path] = (min(tier, _how_soon(item)), first)
     items.sort(key=lambda item: place[item.path])
-
-
-_LAST = 3
 
 
 def _how_soon(item: pytest.Item) -> int:
     if item.path.parent.name in _BROWSER_FOLDERS:
-        return 0 if item.get_closest_marker("slow") else 1
-    return 2 if item.get_closest_marker("browser") else _LAST
+        return _LONG_END_TO_END if item.get_closest_marker("slow") else _END_TO_END
+    return _BROWSER if item.get_closest_marker("browser") else _QUICK
 
 
 @pytest.fixture(scope="session")
