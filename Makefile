@@ -9,8 +9,9 @@ BROWSER_READY := $(VENV)/.browser-ready
 DB_READY := $(VENV)/.db-ready
 # Three test processes on two cores: a robot run also waits (page loads, leases, the
 # real-latency tier), and a third process fills those waits. Measured on this two-core
-# machine, whose speed drifts by about 40% within an hour (a speed probe before and after):
-# 970 s with 2 and 825 s with 3 in the same slow phase, 525 s with 3 in a fast one.
+# machine, whose speed drifts by about 40% within an hour, each run between two speed
+# probes: the cores were 81% busy with 2 processes and 96% with 3, and the suite took
+# about 10-20% less time per unit of probe time.
 PYTEST_WORKERS ?= 3
 
 .PHONY: demo test check lint typecheck setup clean bench floor
