@@ -5,9 +5,10 @@ serves each scenario on the mock sites in this process and runs ``billing-robot 
 against it as a child process, once per worker count and repeat, each time on a freshly
 seeded practice and a fresh ledger. Per request it prints wall seconds, CPU seconds (the
 robot's whole process tree: Python, Playwright's driver and Chromium; the mock sites are
-not in it), documents loaded, fetch/XHR calls and screenshot bytes, as min / median / max
-over the repeats, and the throughput gain of each worker count over one worker. It ends
-with the start-up of two quick commands, ``billing-robot --help`` and ``billing-robot plan``.
+not in it), documents loaded, fetch/XHR calls, screenshot bytes and retries (a sample
+with retries timed a fault, not the flow), as min / median / max over the repeats, and the
+throughput gain of each worker count over one worker. It ends with the start-up of two
+quick commands, ``billing-robot --help`` and ``billing-robot plan``.
 
 ``--latency real`` serves every load and save in 0.2-3 s, as the real apps do (default: the
 tests' fast mocks, or ``MOCK_LATENCY``). The robot then mostly waits, so its CPU per request
@@ -48,6 +49,8 @@ class Sample:
     documents: int
     fetches: int
     screenshot_bytes: int
+    retries: int
+    """Units of work tried again: a sample with retries timed a fault, not the flow."""
 
     def per_request(self) -> dict[str, float]:
         """Each figure divided by the requests handled."""
@@ -58,6 +61,7 @@ class Sample:
             "documents": self.documents / n,
             "fetches": self.fetches / n,
             "screenshot KB": self.screenshot_bytes / n / 1024,
+            "retries": self.retries / n,
         }
 
 
@@ -97,7 +101,7 @@ def measure(scenario: str, workers: int, folder: Path, latency: str | None = Non
             _, _, usage = os.wait4(robot.pid, 0)
         wall = time.perf_counter() - started
         cpu = max(tree.seconds, usage.ru_utime + usage.ru_stime)
-    documents = fetches = requests = 0
+    documents = fetches = requests = retries = 0
     for events in runs.glob("*/events.jsonl"):
         for line in events.read_text("utf-8").splitlines():
             event = json.loads(line)
@@ -105,8 +109,9 @@ def measure(scenario: str, workers: int, folder: Path, latency: str | None = Non
                 requests += 1
                 documents += int(event.get("documents", 0))
                 fetches += int(event.get("fetches", 0))
+                retries += int(event.get("retries", 0))
     shots = sum(p.stat().st_size for p in runs.rglob("*") if p.suffix in (".jpg", ".png"))
-    return Sample(requests, wall, cpu, documents, fetches, shots)
+    return Sample(requests, wall, cpu, documents, fetches, shots, retries)
 
 
 def sample_note() -> str:

@@ -21,7 +21,7 @@ from robot.errorlog import ErrorLog
 from robot.errors import TransientError
 from robot.gate import Outcome
 from robot.ledger import ItemStatus, JSONValue, LeaseLost, StepState, WorkItem
-from robot.logging import get_logger
+from robot.logging import get_logger, log_context
 from robot.outcome import ItemOutcome, outcome_for_error
 
 _log = get_logger("flows.lifecycle")
@@ -39,6 +39,13 @@ def work_item(
     worker: Worker, item: WorkItem, process: Process[Any], errors: ErrorLog
 ) -> ItemOutcome:
     """Work ``item`` (claimed by this worker) to its final status and record it."""
+    with log_context(item_id=item.id):
+        return _work_item(worker, item, process, errors)
+
+
+def _work_item(
+    worker: Worker, item: WorkItem, process: Process[Any], errors: ErrorLog
+) -> ItemOutcome:
     log = _log.bind(item_id=item.id, worker=worker.name)
     log.info("item_started", kind=item.kind)
     worker.take_loads()

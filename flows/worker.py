@@ -62,7 +62,8 @@ class Worker:
     last_site: SiteName | None = field(init=False, default=None)
     """The site the tab went to last: where a run of failures points."""
     loads: Counter[str] = field(init=False, default_factory=Counter)
-    """Documents and fetch/XHR calls the tab made since the last ``take_loads``."""
+    """Documents and fetch/XHR calls the tabs made, and retried units of work, since the
+    last ``take_loads``."""
     shown: dict[SiteName, tuple[str, str]] = field(init=False, default_factory=dict)
     """Per site: (address asked for, address reached) of the page its tab shows as the
     app drew it, with nothing typed and unsent; no entry when the next visit must load
@@ -168,6 +169,8 @@ class Worker:
             attempts += 1
             if attempts > 1:
                 self.tracer.record_from_here()
+                # A retry starts from pages loaded afresh: the item's load count says why.
+                self.loads["retry"] += 1
             try:
                 return unit()
             except BaseException:
@@ -179,8 +182,12 @@ class Worker:
         return run_with_retry(attempt, policy_from_settings(self.settings, operation=operation))
 
     def take_loads(self) -> dict[str, int]:
-        """The documents and fetches counted since the last call, and start again."""
-        counted = {"documents": self.loads["document"], "fetches": self.loads["fetch"]}
+        """The documents, fetches and retries counted since the last call, and start again."""
+        counted = {
+            "documents": self.loads["document"],
+            "fetches": self.loads["fetch"],
+            "retries": self.loads["retry"],
+        }
         self.loads.clear()
         return counted
 

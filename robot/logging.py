@@ -19,6 +19,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Mapping, MutableMapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,6 +31,7 @@ __all__ = [
     "REDACTED",
     "configure_logging",
     "get_logger",
+    "log_context",
     "redact_event",
     "scrub_text",
 ]
@@ -260,6 +262,16 @@ def configure_logging(
             cache_logger_on_first_use=False,
         )
         return events_path
+
+
+def log_context(**ids: str) -> AbstractContextManager[None]:
+    """Within the block, every event this thread logs carries ``ids`` (an item's id).
+
+    An item's work logs from many modules (a retry, a login the app asked for again);
+    in a batch of several workers an event without the item's id could not be told
+    apart. Ids only: the values pass the same redaction as everything else.
+    """
+    return structlog.contextvars.bound_contextvars(**ids)
 
 
 def get_logger(name: str = "robot", **initial: Any) -> structlog.stdlib.BoundLogger:

@@ -99,15 +99,22 @@ def test_each_request_loads_each_apps_pages_once(small_run: Any) -> None:
 
     A request loads the conversation, the Ruh Platform's start page (the client search;
     the appointment, the write-off and the $0 charge follow in-app) and Headway's start
-    page; a worker's first request also carries its logins. With one tab going back and
-    forth it took 10-12 loads, and 6-8 with a tab per app before the Ruh Platform went
-    on from the client's page it already showed.
+    page; a worker's first request also learns Intercom's workspace. With one tab going
+    back and forth it took 10-12 loads, and 6-8 with a tab per app before the Ruh
+    Platform went on from the client's page it already showed.
+
+    A retry starts again from pages loaded afresh, so an item that needed one (a step
+    that timed out on a busy machine) loads more by design: the bound holds for the
+    others, and at least one item must have gone without.
     """
     _, summary, _ = small_run
     events = (summary.run_dir / "events.jsonl").read_text("utf-8").splitlines()
     finished = [e for e in map(json.loads, events) if e["event"] == "item_finished"]
     assert len(finished) == 3
-    assert all(e["documents"] <= 6 for e in finished), [e["documents"] for e in finished]
+    tallies = [(e["documents"], e["retries"]) for e in finished]
+    without_retry = [documents for documents, retries in tallies if retries == 0]
+    assert without_retry, tallies
+    assert all(documents <= 6 for documents in without_retry), tallies
 
 
 def test_structured_log_holds_no_patient_data(small_run: Any) -> None:

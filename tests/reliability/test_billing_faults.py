@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -99,6 +100,12 @@ def test_flaky_site_is_retried_until_it_answers(sites: MockSites, robot_dir: Pat
     )
     assert [r.status for r in summary.results] == ["done"] * len(sites.world.state.conversations)
     _assert_billed_exactly_once(sites.world.snapshot())
+    # The log says which item the retry was for, and the item's tally counts it.
+    events = [json.loads(line) for line in (summary.run_dir / "events.jsonl").open(encoding="utf-8")]
+    [retry] = [e for e in events if e["event"] == "retrying"]
+    [finished] = [e for e in events if e["event"] == "item_finished"]
+    assert retry["item_id"] == finished["item_id"] == summary.results[0].item_id
+    assert finished["retries"] == 1
 
 
 @pytest.mark.slow
