@@ -58,33 +58,45 @@ def texts_of(locator: Locator) -> list[str]:
 
 def wait_until_loaded(page: Page, *, site: str, screen: str) -> None:
     """Wait until the app has drawn ``screen``; raise TransientError if it could not."""
+    _wait_until_drawn(page, None, site=site, screen=screen)
+
+
+def require(page: Page, landmark: Locator, *, site: str, screen: str) -> None:
+    """:func:`wait_until_loaded`, and then the screen's own landmark must be there."""
+    _wait_until_drawn(page, landmark, site=site, screen=screen)
+
+
+def _wait_until_drawn(page: Page, landmark: Locator | None, *, site: str, screen: str) -> None:
     main = page.get_by_role("main")
     errors = page.get_by_role("heading", name=_ERROR_HEADING)
     login = page.get_by_role("heading", name=_LOGIN_HEADING)
     drawn = not_busy(main).filter(visible=True)
     # Most checks find the app already drawn (a read after a read, or a click whose
-    # answer is in), and a count is one question to the page where wait_for is five or
-    # more (a poll, an element handle, its preview and release, the popup handlers'
-    # checks): so only a main that is busy or missing is waited for. The error and
-    # login checks below run either way.
-    if drawn.count() == 0:
-        try:
-            drawn.or_(errors).first.wait_for()
-        except PlaywrightTimeoutError as exc:
-            raise TransientError(f"{site}: the {screen} did not load (no main region)") from exc
-    # One question to the page in the usual case (neither shown), two when one is.
-    if errors.or_(login).count() == 0:
+    # answer is in): one question to the page answers them. Asked separately (drawn?
+    # an error or the login? the landmark?) it took two or three, and these checks
+    # were half of all the robot's questions to the browser. The document's root is
+    # the one element that holds all the others, wherever the app draws them.
+    settled = page.locator(":root").filter(has=drawn).filter(has_not=errors.or_(login))
+    if landmark is not None:
+        settled = settled.filter(has=landmark)
+    if settled.count():
         return
+    # Otherwise the app is still at work (nearly always): wait for it and ask again.
+    try:
+        drawn.or_(errors).first.wait_for()
+    except PlaywrightTimeoutError as exc:
+        raise TransientError(f"{site}: the {screen} did not load (no main region)") from exc
+    if settled.count():
+        return
+    # It drew something else: say exactly what.
     if errors.count():
         raise TransientError(f"{site}: the {screen} did not load ({text_of(errors.first)})")
-    raise TransientError(f"{site} asked to log in again instead of showing the {screen}")
-
-
-def require(page: Page, landmark: Locator, *, site: str, screen: str) -> None:
-    """After :func:`wait_until_loaded`: the screen's own landmark must be there."""
-    wait_until_loaded(page, site=site, screen=screen)
-    if landmark.count() == 0:
+    if login.count():
+        raise TransientError(f"{site} asked to log in again instead of showing the {screen}")
+    if landmark is not None and landmark.count() == 0:
         raise TransientError(f"{site}: the app is not showing the {screen}")
+    # Drawn, and busy again by now (the app began another load): as before this check
+    # was one question, the caller's own waits take it from here.
 
 
 @dataclass(frozen=True)
