@@ -46,7 +46,7 @@ def work_item(
 def _work_item(
     worker: Worker, item: WorkItem, process: Process[Any], errors: ErrorLog
 ) -> ItemOutcome:
-    log = _log.bind(item_id=item.id, worker=worker.name)
+    log = _log.bind(worker=worker.name)  # the item's id comes from work_item's log_context
     log.info("item_started", kind=item.kind)
     worker.take_loads()
     worker.forget_page()  # an item's first look at a site is always a fresh load
