@@ -91,7 +91,7 @@ class Worker:
         and the Python side both hold them), and the apps' tabs grow as they are used:
         over a long batch that was several MB per item. So a worker moves to a fresh
         context every ``items_per_context`` items, opened with the old one's sessions
-        (``BrowserRuntime.new_context(sessions_of=...)``); its tabs open again on first
+        (``BrowserRuntime.new_context(logins)``); its tabs open again on first
         use. A session that expired meanwhile asks for a login as it would anyway.
         """
         old = self.context

@@ -1,4 +1,4 @@
-"""The workers of one run: one browser, a context per worker, each claiming items in turn.
+"""The workers of one run: a browser and a context each, claiming items in turn.
 
 Worker 0 opens its context first and runs the pre-flight (a login to every site the
 run's processes may need, read-only) before anything is discovered or clicked; then
@@ -6,9 +6,13 @@ discovery fills the ledger and every worker claims items one at a time until non
 left or the run halts (a rejected login, the operator's stop, a lost ledger, the circuit
 breaker). Each item's story ends in :func:`flows.lifecycle.work_item`.
 
-One browser per run: worker 0 launches it (shareable over the DevTools protocol) and the
-other workers, each on its own thread with its own Playwright (the sync API is bound to
-a thread), connect to it and open their own context.
+Each worker runs on its own thread with its own Playwright (the sync API is bound to a
+thread) and launches its own Chromium: sharing one over the DevTools protocol made every
+page of worker 0 watched by two drivers, and cost more CPU than a second browser costs
+memory (measured in :mod:`robot.browser`). Each site is logged in to once per run: the
+other workers' contexts start from a copy of worker 0's sessions, taken after discovery,
+so they claim their first item at once instead of logging in again (against the real
+apps, the four logins of the pre-flight took about 30 s).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from flows.lifecycle import work_item
 from flows.process import Process
 from flows.worker import Worker
 from robot.audit import RunFolder
-from robot.browser import BrowserRuntime
+from robot.browser import BrowserRuntime, Logins
 from robot.errorlog import ErrorLog
 from robot.errors import AuthError
 from robot.gate import CommitGate
@@ -117,7 +121,7 @@ def work(
     if named is not None and claimed is None:
         return
     workers = 1 if named is not None else run.settings.workers
-    with BrowserRuntime(run.settings, shareable=workers > 1) as runtime:
+    with BrowserRuntime(run.settings) as runtime:
         first = _new_worker(run, runtime, 0)
         try:
             if not _preflight(run, first, sites_needed(processes)):
@@ -128,15 +132,18 @@ def work(
             _discover(run, first, processes)
             if on_queued is not None:
                 on_queued(_claimable(run.ledger, processes))
-            _work_in_parallel(run, runtime, first, workers, [p.kind for p in processes])
+            logins = first.context.storage_state() if workers > 1 else None
+            _work_in_parallel(run, runtime, first, workers, [p.kind for p in processes], logins)
         finally:
             first.context.close()
 
 
-def _new_worker(run: RunState, runtime: BrowserRuntime, index: int) -> Worker:
+def _new_worker(
+    run: RunState, runtime: BrowserRuntime, index: int, logins: Logins | None = None
+) -> Worker:
     return Worker(
         name=f"worker-{index}",
-        context=runtime.new_context(),
+        context=runtime.new_context(logins),
         settings=run.settings,
         gate=run.gate,
         run=run.folder,
@@ -180,12 +187,17 @@ def _discover(run: RunState, worker: Worker, processes: tuple[Process[Any], ...]
 
 
 def _work_in_parallel(
-    run: RunState, runtime: BrowserRuntime, first: Worker, workers: int, kinds: list[str]
+    run: RunState,
+    runtime: BrowserRuntime,
+    first: Worker,
+    workers: int,
+    kinds: list[str],
+    logins: Logins | None,
 ) -> None:
     threads = [
         threading.Thread(
-            target=_connected_worker,
-            args=(run, runtime.cdp_endpoint, index, kinds),
+            target=_worker_thread,
+            args=(run, index, kinds, logins),
             name=f"worker-{index}",
         )
         for index in range(1, workers)
@@ -204,14 +216,18 @@ def _work_in_parallel(
             thread.join()
 
 
-def _connected_worker(run: RunState, endpoint: str | None, index: int, kinds: list[str]) -> None:
-    """A worker thread: its own Playwright, connected to the run's one browser."""
+def _worker_thread(run: RunState, index: int, kinds: list[str], logins: Logins | None) -> None:
+    """A worker thread: its own Playwright and browser, and worker 0's sessions.
+
+    No pre-flight of its own: worker 0's proved every login before anything was
+    discovered, and ``logins`` carries those sessions. One that expires asks for a
+    login on the next visit, as it would mid-batch anyway.
+    """
     try:
-        with BrowserRuntime(run.settings, connect_to=endpoint) as runtime:
-            worker = _new_worker(run, runtime, index)
+        with BrowserRuntime(run.settings) as runtime:
+            worker = _new_worker(run, runtime, index, logins)
             try:
-                if _preflight(run, worker, sites_needed(tuple(run.processes.values()))):
-                    _drain(run, worker, kinds, runtime)
+                _drain(run, worker, kinds, runtime)
             finally:
                 worker.context.close()
     except Exception as error:  # a thread must report, never die silently
@@ -229,7 +245,7 @@ def _drain(run: RunState, worker: Worker, kinds: list[str], runtime: BrowserRunt
     worked = 0
     while not run.stop.is_set():
         if worked == run.settings.items_per_context:
-            worker.start_afresh(runtime.new_context(sessions_of=worker.context))
+            worker.start_afresh(runtime.new_context(worker.context.storage_state()))
             _log.info("context_renewed", worker=worker.name, items=worked)
             worked = 0
         item = run.ledger.claim_next(worker.name, kinds)

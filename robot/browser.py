@@ -1,37 +1,48 @@
-"""The browser: one Chromium per runtime, one context per worker, saved logins.
+"""The browser: one Chromium per runtime (a worker thread's), contexts, copied logins.
 
 Launch and context options come from :mod:`robot.browser_options` (the one source, which
 ``playwright.config.py`` re-exports); the executable only from the settings
 (``browser_executable``) or, unset, from discovery. Logging in is a page-object action
 driven by the flows' site gateways; this module only offers the mechanics: a runtime
 that starts Chromium and hands out contexts. Logins are never saved to disk: a file of
-session cookies is a credential lying in the runs folder, and logging in once per site
-per worker and run costs a second.
+session cookies is a credential lying in the runs folder. They are copied in memory
+instead (:data:`Logins`): the pre-flight logs in once per site and run, and every other
+context of the run starts from a copy of those sessions.
 
 Playwright's sync API ties every object to the thread that started it: a
 :class:`BrowserRuntime` belongs to the thread that entered it, so worker *threads* each
-need their own runtime (a worker process has its own anyway).
+need their own runtime, and each launches its own Chromium. Sharing one browser between
+threads is only possible over the DevTools protocol (``connect_over_cdp``), and measured
+it cost more than it saved: a driver that joins over it attaches to every page in the
+browser, the other workers' too, so each of those pages is watched twice. With two
+workers against the real apps' speed, that was 17.2 CPU-s per request against 9.4 with a
+browser each, for about 50-90 MB more memory (see the README, "How many workers"). It
+also left a debugging port open on loopback for the run's length.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, StorageState, sync_playwright
 
 from robot import browser_options
 from robot.errors import ConfigError
 from robot.logging import get_logger
 from robot.settings import Settings, env_var_name
 
-__all__ = ["BrowserRuntime", "resolve_executable"]
+__all__ = ["BrowserRuntime", "Logins", "resolve_executable"]
 
 _log = get_logger("robot.browser")
+
+Logins = StorageState
+"""A context's sessions (cookies and storage), copied in memory: a credential, never
+written to a file or a log. Take it with ``context.storage_state()`` on the context's
+own thread; it is plain data, so any thread's runtime can open a context with it."""
 
 
 def resolve_executable(settings: Settings) -> Path:
@@ -48,7 +59,7 @@ def resolve_executable(settings: Settings) -> Path:
 
 
 class BrowserRuntime:
-    """One Playwright and one Chromium (launched, or joined) for the thread that enters it.
+    """One Playwright and one launched Chromium for the thread that enters it.
 
     Use as a context manager; :meth:`new_context` gives each worker its own isolated
     context with the settings' timeouts. Pass ``playwright`` to reuse a running instance
@@ -60,22 +71,10 @@ class BrowserRuntime:
         settings: Settings,
         *,
         playwright: Playwright | None = None,
-        shareable: bool = False,
-        connect_to: str | None = None,
     ) -> None:
-        """Prepare (not start) a runtime for ``settings``.
-
-        ``shareable`` launches the browser with a local DevTools endpoint
-        (:attr:`cdp_endpoint`) so worker threads can share it; ``connect_to`` connects to
-        such an endpoint instead of launching: one browser per run, one context per worker,
-        each thread with its own Playwright as the sync API requires.
-        """
+        """Prepare (not start) a runtime for ``settings``."""
         self._settings = settings
         self._playwright = playwright
-        self._shareable = shareable
-        self._connect_to = connect_to
-        self.cdp_endpoint: str | None = None
-        """The DevTools endpoint of a shareable browser (set on entry)."""
         self._manager: AbstractContextManager[Playwright] | None = None
         self._browser: Browser | None = None
         self._thread = threading.get_ident()
@@ -83,27 +82,12 @@ class BrowserRuntime:
     def __enter__(self) -> BrowserRuntime:
         """Start Playwright if needed and launch Chromium with the shared options."""
         self._thread = threading.get_ident()
-        executable = None if self._connect_to else resolve_executable(self._settings)
+        executable = resolve_executable(self._settings)
         if self._playwright is None:
             self._manager = sync_playwright()
             self._playwright = self._manager.__enter__()
         try:
-            if self._connect_to is not None:
-                self._browser = self._playwright.chromium.connect_over_cdp(
-                    self._connect_to, timeout=self._settings.navigation_timeout_ms
-                )
-                return self
             options = browser_options.launch_options(self._settings.headless, executable)
-            if self._shareable:
-                port = _free_port()
-                # Loopback only (Chromium's default, stated so it cannot drift): the
-                # endpoint controls a browser holding health data, for the run's length.
-                options["args"] = [
-                    *options.get("args", []),
-                    f"--remote-debugging-port={port}",
-                    "--remote-debugging-address=127.0.0.1",
-                ]
-                self.cdp_endpoint = f"http://127.0.0.1:{port}"
             self._browser = self._playwright.chromium.launch(**options)
         except BaseException:
             self._stop_playwright()
@@ -143,25 +127,17 @@ class BrowserRuntime:
             )
         return self._browser
 
-    def new_context(self, sessions_of: BrowserContext | None = None) -> BrowserContext:
+    def new_context(self, logins: Logins | None = None) -> BrowserContext:
         """Open an isolated context (a worker's cookies and tabs), with the settings' timeouts.
 
-        ``sessions_of``: a context whose logins the new one carries on (its cookies and
-        storage, copied in memory, never to a file), so the apps do not see a login again.
+        ``logins``: sessions the new context carries on (another context's
+        ``storage_state()``), so the apps do not see a login again.
         """
         options = browser_options.context_options(timezone_id=self._settings.practice_timezone)
-        if sessions_of is not None:
-            options["storage_state"] = sessions_of.storage_state()
+        if logins is not None:
+            options["storage_state"] = logins
         context = self.browser.new_context(**options)
         context.set_default_timeout(self._settings.action_timeout_ms)
         context.set_default_navigation_timeout(self._settings.navigation_timeout_ms)
         return context
 
-
-def _free_port() -> int:
-    # The OS picks a free loopback port; Chromium binds it a moment later. The window in
-    # between is tiny and a clash fails the launch loudly rather than silently.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
@@ -52,15 +53,34 @@ REVIEW_REASONS = {
 ITEMS_PER_CONTEXT = 4
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
+@dataclass(frozen=True)
+class DemoBatch:
     """The demo practice before and after one live batch with two workers."""
+
+    sites: MockSites
+    summary: RunSummary
+    before: dict[str, Any]
+    after: dict[str, Any]
+    sessions: dict[str, int]
+    """Login sessions each app held right after the batch (later tests log in again)."""
+
+
+@pytest.fixture(scope="module")
+def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBatch]:
+    """One live batch over the whole demo practice, with two workers."""
     folder: Path = tmp_path_factory.mktemp("demo")
     with MockSites.start("demo") as sites:
         before = sites.world.snapshot()
         settings = robot_settings(sites, folder, workers=2, items_per_context=ITEMS_PER_CONTEXT)
         summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
-        yield sites, summary, before, sites.world.snapshot()
+        sessions = {site: len(tokens) for site, tokens in sites.world.sessions.items()}
+        yield DemoBatch(sites, summary, before, sites.world.snapshot(), sessions)
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_batch: DemoBatch) -> tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]:
+    """The demo batch as (sites, summary, before, after)."""
+    return demo_batch.sites, demo_batch.summary, demo_batch.before, demo_batch.after
 
 
 def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -176,6 +196,23 @@ def test_each_worker_moves_to_a_fresh_context_with_its_logins(demo_run: Any) -> 
         assert renewal["items"] == ITEMS_PER_CONTEXT
         later = events[index + 1 :]
         assert not [e for e in later if e["event"] == "logged_in" and e["worker"] == renewal["worker"]]
+
+
+def test_each_app_is_logged_in_to_once_per_run(demo_batch: DemoBatch) -> None:
+    """Worker 0's pre-flight logs in; worker 1 starts from a copy of those sessions (and
+    each renewed context carries them on), so each app saw exactly one login."""
+    assert {site: n for site, n in demo_batch.sessions.items() if n} == {
+        "intercom": 1,
+        "headway": 1,
+        "ruh_platform": 1,
+        "programs_sheet": 1,
+    }
+    lines = (demo_batch.summary.run_dir / "events.jsonl").read_text("utf-8").splitlines()
+    events = [json.loads(line) for line in lines]
+    logins = [(e["worker"], e["site"]) for e in events if e["event"] == "logged_in"]
+    assert sorted(logins) == sorted(("worker-0", site) for site in demo_batch.sessions if demo_batch.sessions[site])
+    worked = {e["worker"] for e in events if e["event"] == "item_finished"}
+    assert worked == {"worker-0", "worker-1"}  # worker 1 billed with the copied sessions
 
 
 def test_second_batch_changes_nothing(demo_run: Any, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, Playwright
 
 from robot import browser_options as CONFIG  # noqa: N812 - the one options module
-from robot.browser import BrowserRuntime, resolve_executable
+from robot.browser import BrowserRuntime, Logins, resolve_executable
 from robot.errors import ConfigError
 from robot.settings import Settings
 
@@ -159,7 +159,7 @@ def test_a_fresh_context_carries_on_the_sessions_of_the_old(playwright: Playwrig
     with BrowserRuntime(settings, playwright=playwright) as runtime:
         old = runtime.new_context()
         old.add_cookies([session])
-        fresh = runtime.new_context(sessions_of=old)
+        fresh = runtime.new_context(old.storage_state())
         stranger = runtime.new_context()
         old.close()
         assert [(c["name"], c["value"]) for c in fresh.cookies()] == [("session", "s3cr3t")]
@@ -169,31 +169,35 @@ def test_a_fresh_context_carries_on_the_sessions_of_the_old(playwright: Playwrig
 
 
 @pytest.mark.browser
-def test_worker_threads_share_one_browser_through_its_endpoint(playwright: Playwright) -> None:
-    settings = Settings(headless=True)
-    seen: list[str] = []
+def test_a_worker_thread_runs_its_own_browser_with_the_logins_it_was_given(
+    playwright: Playwright,
+) -> None:
+    """How a batch's other workers start: their own runtime and Chromium on their own
+    thread, and worker 0's sessions copied across as plain data."""
+    settings = Settings(headless=True, action_timeout_ms=5_000)
+    session = {"name": "session", "value": "s3cr3t", "url": "http://127.0.0.1:9/"}
+    seen: list[tuple[str, str]] = []
     errors: list[BaseException] = []
 
-    def worker(endpoint: str) -> None:
+    def worker(logins: Logins) -> None:
         try:
-            with BrowserRuntime(settings, connect_to=endpoint) as joined:
-                context = joined.new_context()
-                page = context.new_page()
-                page.goto("data:text/html,<h1>worker</h1>")
-                seen.append(page.inner_text("h1"))
+            with BrowserRuntime(settings) as own:
+                context = own.new_context(logins)
+                seen.extend((c["name"], c["value"]) for c in context.cookies())
                 context.close()
         except BaseException as exc:  # surfaced in the main thread below
             errors.append(exc)
 
-    with BrowserRuntime(settings, playwright=playwright, shareable=True) as runtime:
-        assert runtime.cdp_endpoint is not None
-        assert runtime.cdp_endpoint.startswith("http://127.0.0.1:")
-        thread = threading.Thread(target=worker, args=(runtime.cdp_endpoint,))
+    with BrowserRuntime(settings, playwright=playwright) as runtime:
+        first = runtime.new_context()
+        first.add_cookies([session])
+        thread = threading.Thread(target=worker, args=(first.storage_state(),))
         thread.start()
         thread.join(timeout=60)
-        assert runtime.browser.is_connected()  # a worker leaving does not close it
+        assert runtime.browser.is_connected()  # a worker's browser closing leaves this one
+        first.close()
     assert errors == []
-    assert seen == ["worker"]
+    assert seen == [("session", "s3cr3t")]
 
 
 @pytest.mark.browser
