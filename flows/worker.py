@@ -140,10 +140,10 @@ class Worker:
     def preflight(self, sites: Iterable[SiteName]) -> None:
         """Log in to every site the run will use (read-only) before anything is clicked.
 
-        Under the retry policy like any read: a login page that loads slowly (every worker
-        of a batch logs in at once, and the real apps take seconds) is a fault of the
-        moment, not a reason to stop the run. A refused login (``AuthError``) is never
-        retried.
+        Worker 0 runs it for the whole run; the other workers start from copies of its
+        sessions. Under the retry policy like any read: a login page that loads slowly
+        (the real apps take seconds) is a fault of the moment, not a reason to stop the
+        run. A refused login (``AuthError``) is never retried.
         """
         for site in sites:
             self.retry(f"preflight-{site}", self.gateway(site).check_login)
