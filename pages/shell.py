@@ -95,8 +95,8 @@ def _wait_until_drawn(page: Page, landmark: Locator | None, *, site: str, screen
         raise TransientError(f"{site} asked to log in again instead of showing the {screen}")
     if landmark is not None and landmark.count() == 0:
         raise TransientError(f"{site}: the app is not showing the {screen}")
-    # Drawn, and busy again by now (the app began another load): accepted as the old
-    # check did; the caller's own waits take it from here.
+    # Drawn, and busy again by now (the app began another load): that is accepted, and
+    # the caller's own waits take it from here.
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ Playwright's sync API ties every object to the thread that started it: a
 need their own runtime, and each launches its own Chromium. Sharing one browser between
 threads is only possible over the DevTools protocol (``connect_over_cdp``), and measured
 it cost more than it saved: a driver that joins over it attaches to every page in the
-browser, the other workers' too, so each of those pages is watched twice. With two
-workers against the real apps' speed, that was 17.2 CPU-s per request against 9.4 with a
-browser each, for about 50-90 MB more memory (see the README, "How many workers"). It
-also left a debugging port open on loopback for the run's length.
+browser, the other workers' too, so each of those pages is watched twice (about twice
+the CPU per request against the real apps; the figures are in the README, "How many
+workers"). It also left a debugging port open on loopback for the run's length.
 """
 
 from __future__ import annotations
