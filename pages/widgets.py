@@ -90,6 +90,18 @@ def choose_option(
     matches.click()
 
 
+def described(scope: Scope) -> dict[str, str]:
+    """Each term of the description lists in ``scope`` with its value (``dt`` -> ``dd``).
+
+    Two questions to the page whatever the number of fields, where asking for each value
+    by its label takes one per field. Every term must have its value, or the list is not
+    what it seems and :class:`ValueError` says so.
+    """
+    terms = texts_of(scope.get_by_role("term"))
+    values = texts_of(scope.get_by_role("definition"))
+    return dict(zip(terms, values, strict=True))
+
+
 def chosen_values(scope: Scope, label: str) -> list[str]:
     """The values chosen in a multi-select combobox (its chips), as shown."""
     chips = scope.get_by_role("list", name=label, exact=True).get_by_role("listitem")

@@ -36,7 +36,7 @@ from pages.shell import (
     text_of,
     texts_of,
 )
-from pages.widgets import choose_option, dialog, exact
+from pages.widgets import choose_option, described, dialog, exact
 
 ADMIN_NOTE_START = "For admin use only"
 SESSION_PROCESSED = "Headway Session Processed"
@@ -107,9 +107,7 @@ class IntercomConversationPage:
     def details(self) -> ConversationDetails:
         """Subject, contact, status, view, creation time, participants, Insurance Billing."""
         require(self.page, self.details_panel, site=SITE, screen="conversation")
-        terms = texts_of(self.details_panel.get_by_role("term"))
-        values = texts_of(self.details_panel.get_by_role("definition"))
-        shown = dict(zip(terms, values, strict=True))
+        shown = described(self.details_panel)
         created_at = self.details_panel.get_by_role("time").get_attribute("datetime")
         participants = texts_of(self.participant_list.get_by_role("listitem"))
         billing = self.insurance_billing.input_value().strip()
@@ -132,9 +130,7 @@ class IntercomConversationPage:
         E.g. ``{"Billing issue": "Headway client charged"}``; empty when none is set.
         """
         require(self.page, self.attributes_panel, site=SITE, screen="conversation")
-        terms = texts_of(self.attributes_panel.get_by_role("term"))
-        values = texts_of(self.attributes_panel.get_by_role("definition"))
-        return dict(zip(terms, values, strict=True))
+        return described(self.attributes_panel)
 
     def admin_note(self) -> str | None:
         """The full text of the internal note starting "For admin use only" (None if none).
@@ -343,9 +339,7 @@ def _read_message(article: Locator, author_type: AuthorType, internal: bool) -> 
 
 
 def _read_form(card: Locator) -> SessionProcessedForm:
-    terms = texts_of(card.get_by_role("term"))
-    values = texts_of(card.get_by_role("definition"))
-    shown = dict(zip(terms, values, strict=True))
+    shown = described(card)
     return SessionProcessedForm(
         client_email=shown["Client email"],
         therapist=shown["Therapist"],

@@ -28,8 +28,8 @@ from pages.ruh_platform._text import (
     where,
 )
 from pages.ruh_platform.billing import BillingNavigation
-from pages.shell import not_busy, require, text_of, texts_of, wait_until_loaded
-from pages.widgets import data_rows, read_whole_list
+from pages.shell import not_busy, require, texts_of, wait_until_loaded
+from pages.widgets import data_rows, described, read_whole_list
 
 SEARCH_CLIENTS = "Search clients"
 
@@ -232,6 +232,7 @@ class RuhAppointmentPage(BillingNavigation):
     def __init__(self, page: Page, base_url: str) -> None:
         """Bind to ``page``; ``base_url`` is the Ruh Platform's origin."""
         super().__init__(page, base_url)
+        self.appointment = page.get_by_role("region", name=re.compile(r"^\s*Appointment on\b"))
         self.billing = page.get_by_role("region", name="Billing", exact=True)
 
     def wait_until_open(self) -> None:
@@ -241,28 +242,31 @@ class RuhAppointmentPage(BillingNavigation):
     def details(self) -> AppointmentDetails:
         """Everything the page shows, the billed duration (minutes) and fee included."""
         self.wait_until_open()
+        # Each card's fields in two reads (terms, values), not one read per field.
+        shown = described(self.appointment) | described(self.billing)
 
-        def field(scope: Page | Locator, label: str) -> str:
-            # Each value (dd) is labelled by its term (dt) through aria-labelledby.
-            return text_of(scope.get_by_label(label, exact=True))
+        def field(label: str) -> str:
+            if label not in shown:
+                raise where("appointment").missing(f"'{label}' field")
+            return shown[label]
 
-        start, zone = parse_time_zone(field(self.page, "Time"))
-        end, _ = parse_time_zone(field(self.page, "End time"))
-        duration = re.match(r"\s*(\d+)\s*minutes?", field(self.billing, "Duration"))
+        start, zone = parse_time_zone(field("Time"))
+        end, _ = parse_time_zone(field("End time"))
+        duration = re.match(r"\s*(\d+)\s*minutes?", field("Duration"))
         if duration is None:
             raise where("appointment").missing("billed duration in minutes")
-        invoice = optional(field(self.billing, "Invoice").split("·")[0])
+        invoice = optional(field("Invoice").split("·")[0])
         return AppointmentDetails(
-            id=field(self.page, "Reference"),
-            date=parse_date(field(self.page, "Date")),
+            id=field("Reference"),
+            date=parse_date(field("Date")),
             start=start,
             end=end,
             zone=zone,
-            therapist=field(self.page, "Therapist"),
-            status=field(self.page, "Status"),
-            session_type=field(self.page, "Session type"),
+            therapist=field("Therapist"),
+            status=field("Status"),
+            session_type=field("Session type"),
             duration_minutes=int(duration.group(1)),
-            fee=parse_money(field(self.billing, "Fee")),
+            fee=parse_money(field("Fee")),
             invoice_id=None if invoice == "Not invoiced" else invoice,
         )
 

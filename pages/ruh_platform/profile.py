@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from playwright.sync_api import Page
 
 from pages.ruh_platform._text import SITE, path_part, where
-from pages.shell import require, text_of, texts_of
-from pages.widgets import choose_menu_item, dialog, exact
+from pages.shell import require, text_of
+from pages.widgets import choose_menu_item, described, dialog, exact
 
 NO_DIAGNOSIS = "No diagnosis on file"
 
@@ -72,11 +72,10 @@ class ProfileChrome:
         choose_menu_item(self.page, exact("Action"), item, where("client profile"))
         box = dialog(self.page, item)
         box.wait_for()
-        terms = texts_of(box.get_by_role("term"))
-        values = texts_of(box.get_by_role("definition"))
+        shown = described(box)
         box.get_by_role("button", name="Close", exact=True).click()
         box.wait_for(state="hidden")
-        return dict(zip(terms, values, strict=True))
+        return shown
 
     def open_billing_tab(self, tab: str) -> None:
         """Click Billing, then its ``tab`` ("Invoices", "Payments"), unless already there."""
