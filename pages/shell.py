@@ -32,12 +32,13 @@ NOT_BUSY = '[aria-busy="false"]'
 
 # Headings the apps (and the servers in front of them) show instead of a page.
 _ERRORS = "Something went wrong|Service unavailable|Bad gateway|Page not found"
+_LOGIN = "Log in to"
 _ERROR_HEADING = re.compile(rf"^\s*({_ERRORS})\b")
-_LOGIN_HEADING = re.compile(r"^\s*Log in to\b")
+_LOGIN_HEADING = re.compile(rf"^\s*{_LOGIN}\b")
 # Either of them, for the one question asked of a drawn page: a role query is a scan of
 # the whole document, and one scan for both instead of one each made that question a
 # sixth cheaper (6.4 -> 5.3 ms, timed on the demo practice's own pages).
-_NOT_THE_APP_HEADING = re.compile(rf"^\s*({_ERRORS}|Log in to)\b")
+_NOT_THE_APP_HEADING = re.compile(rf"^\s*({_ERRORS}|{_LOGIN})\b")
 
 
 def not_busy(locator: Locator) -> Locator:
