@@ -112,7 +112,9 @@ def work(
     named: NamedWork | None,
     on_queued: Callable[[int], None] | None,
 ) -> None:
-    """Pre-flight, then the named item or discovery and every worker on the queue.
+    """Pre-flight, then the named item or discovery and the workers on the queue.
+
+    No more workers start than there are pending items after discovery.
 
     A named item is claimed before the browser starts: one held by another robot (or
     already done) is answered at once, without a browser or a login.
@@ -130,8 +132,12 @@ def work(
                 _finish_one(run, first, claimed)
                 return
             _discover(run, first, processes)
+            queued = _claimable(run.ledger, processes)
             if on_queued is not None:
-                on_queued(_claimable(run.ledger, processes))
+                on_queued(queued)
+            # A worker beyond the pending items would start a browser only to find nothing
+            # to claim: two workers on one pending request cost a second launch for nothing.
+            workers = max(1, min(workers, queued))
             logins = first.context.storage_state() if workers > 1 else None
             _work_in_parallel(run, runtime, first, workers, [p.kind for p in processes], logins)
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from rich.console import Console
 from fixtures.server import MockSites
 from flows.run import run_batch
 from robot.operator import ConsoleOperator
-from tests.flows.conftest import on_own_thread, robot_settings, run_one
+from tests.flows.conftest import on_own_thread, robot_env, robot_settings, run_cli, run_one
 
 
 def _supervised(sites: MockSites, folder: Path, answers: str) -> Any:
@@ -23,14 +24,20 @@ def _supervised(sites: MockSites, folder: Path, answers: str) -> Any:
 
 @pytest.mark.scenario("generated:1")
 def test_dry_run_batch_leaves_every_site_unchanged(sites: MockSites, robot_dir: Path) -> None:
+    """``batch --dry-run``: every step rehearsed, nothing changed, one browser for one request."""
     before = sites.world.snapshot()
-    settings = robot_settings(sites, robot_dir, dry_run=True, workers=2)
-    summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
+    today = sites.world.state.practice.today.isoformat()
+    env = robot_env(robot_settings(sites, robot_dir))
+    result = run_cli(["batch", "--dry-run", "--workers", "2", "--today", today], env, robot_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert sites.world.snapshot() == before
-    assert [r.status for r in summary.results] == ["rehearsed"]
-    for result in summary.results:
-        assert {state for _, state in result.steps} == {"would_commit"}
-        assert len(result.steps) == 8
+    (run,) = (robot_dir / "runs").iterdir()
+    summary = json.loads((run / "summary.json").read_text())
+    assert [item["status"] for item in summary["items"]] == ["rehearsed"]
+    assert summary["totals"]["steps_rehearsed"] == 8
+    # Two workers asked for and one request pending: the second browser would find nothing.
+    events = [json.loads(line)["event"] for line in (run / "events.jsonl").read_text().splitlines()]
+    assert events.count("browser_started") == 1
 
 
 @pytest.mark.slow
