@@ -31,8 +31,12 @@ class IntercomGateway(SiteGateway):
         """The workspace the app lands in after login (learned once per worker)."""
         if self._workspace is None:
             self.visit(self.start_path)
-            self._workspace = IntercomInboxPage(self.page, self.base_url).workspace()
-        return self._workspace
+        return self._learn_workspace()
+
+    def check_login(self) -> None:
+        """The pre-flight, which also learns the workspace from the inbox it lands on."""
+        super().check_login()
+        self._learn_workspace()
 
     def conversation_url(self, conversation_id: str) -> str:
         """The address a person opens to see ``conversation_id`` (for the report)."""
@@ -48,21 +52,32 @@ class IntercomGateway(SiteGateway):
 
     def view(self, name: str) -> IntercomViewPage:
         """Open the team view ``name`` from the inbox's sidebar."""
-        self.visit(self.start_path)
-        return IntercomInboxPage(self.page, self.base_url).open_view(name)
+        return self._inbox().open_view(name)
 
     def search(self, query: str) -> IntercomSearchPage:
         """Intercom's search for ``query`` (subjects, contacts, messages and notes; any status)."""
-        self.visit(self.start_path)
-        return IntercomInboxPage(self.page, self.base_url).search(query)
+        return self._inbox().search(query)
 
     def conversations_of(self, email: str) -> list[ConversationRow]:
         """The conversations whose contact is ``email`` (Intercom's search), newest first."""
-        self.visit(self.start_path)
-        results = IntercomInboxPage(self.page, self.base_url).search(email).results()
+        results = self._inbox().search(email).results()
         return [row for row in results if row.contact_email.casefold() == email.casefold()]
 
     def new_conversation(self) -> IntercomNewConversationPage:
         """Open the composer that starts a conversation (the topbar's "New conversation")."""
-        self.visit(self.start_path)
+        self._inbox()
         return IntercomNewConversationPage(self.page, self.base_url).open()
+
+    def _inbox(self) -> IntercomInboxPage:
+        """Load the inbox (the start page), learning the workspace on the way."""
+        self.visit(self.start_path)
+        self._learn_workspace()
+        return IntercomInboxPage(self.page, self.base_url)
+
+    def _learn_workspace(self) -> str:
+        # The inbox's address carries the workspace: read on any visit to the inbox (the
+        # pre-flight's, a view's), it costs no page load; learnt only when the first
+        # conversation's deep link needed it, it cost a load of the inbox per run.
+        if self._workspace is None:
+            self._workspace = IntercomInboxPage(self.page, self.base_url).workspace()
+        return self._workspace
