@@ -11,8 +11,9 @@ is the clicks themselves?" without a second, hand-written copy of the procedure:
 2. **Replay**, ``R`` times, each on a freshly seeded copy of ``S`` and measured the way
    ``make bench`` measures the robot (a child process, wall seconds, the CPU of its whole
    process tree): one browser, one tab per app, those actions in that order, and after
-   each one only the app's own "drawn" signal (``main`` not ``aria-busy``). No reads, no
-   checks, no ledger, no screenshots, no report.
+   each one only the app's own "drawn" signal (``main`` not ``aria-busy``). Intercom's
+   tab dismisses its popups with the robot's own handlers, whose clicks are therefore
+   not recorded. No reads, no checks, no ledger, no screenshots, no report.
 3. **Verify.** The replay must leave the practice exactly as the robot left it (the mock
    sites' full state), or its figure is not a floor of the same work and is refused.
 
@@ -33,14 +34,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from cli.benchmark import Sample, measure, spread
 from cli.mock_sites import mock_site_overrides
 from cli.process_tree import TreeCpu
 from fixtures.server import MockSites
+from pages.intercom import popup
 
 # The browser actions a replay repeats; everything else the robot does is reading.
+# Where the popup handlers live: their clicks are the handlers', not the flow's.
+_POPUP_MODULE = popup.__file__
+
 ACTIONS = ("click", "fill", "check", "uncheck", "press", "select_option", "set_checked")
 
 Action = dict[str, Any]
@@ -77,7 +83,12 @@ class _Recorder:
 
     def _recording(self, name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def recorded(target: Any, *args: Any, **kwargs: Any) -> Any:
-            self.actions.append(self._describe(name, target, args, kwargs))
+            # A popup handler's clicks are left out: the replay installs the same handlers,
+            # which click when their popup shows, and Playwright runs them inside whatever
+            # the popup blocked, so a recorded "Dismiss" would come after a click that
+            # could never be made.
+            if not _from_popup_handler():
+                self.actions.append(self._describe(name, target, args, kwargs))
             return original(target, *args, **kwargs)
 
         return recorded
@@ -97,6 +108,16 @@ class _Recorder:
 
     def _tab_of(self, page: Any) -> int:
         return self._tabs.setdefault(id(page._impl_obj), len(self._tabs))
+
+
+def _from_popup_handler() -> bool:
+    """True when the caller runs inside one of Intercom's popup handlers."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == _POPUP_MODULE:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def record(scenario: str, folder: Path) -> tuple[list[Action], dict[str, Any]]:
@@ -170,6 +191,8 @@ def replay_main(script: Path, sites_file: Path) -> None:
             page = pages.get(action["tab"])
             if page is None:
                 page = pages[action["tab"]] = context.new_page()
+                if action.get("url", "").startswith("{origin:intercom}"):
+                    popup.handle_popups(page)  # as the robot's Intercom tab does
             if action["do"] == "goto":
                 page.goto(fill_in(action["url"]))
             else:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cli.floor import _placeholder, _timeless
+from cli.floor import _from_popup_handler, _placeholder, _timeless
+from pages.intercom import popup
 
 
 def test_clock_readings_are_set_aside_and_nothing_else() -> None:
@@ -19,3 +20,12 @@ def test_a_login_value_is_recorded_as_its_placeholder() -> None:
     assert _placeholder("hunter2", secrets) == "{password:headway}"
     assert _placeholder("F41.1", secrets) == "F41.1"
     assert _placeholder(3, secrets) == 3
+
+
+def test_a_popup_handlers_clicks_are_told_from_the_flows() -> None:
+    """The replay has the same handlers: a recorded "Dismiss" would come too late."""
+    assert not _from_popup_handler()
+    # Code running in the handlers' module, as Playwright runs them inside a blocked click.
+    scope = {"ask": _from_popup_handler}
+    exec(compile("answer = ask()", popup.__file__, "exec"), scope)
+    assert scope["answer"] is True
