@@ -44,12 +44,13 @@ from fixtures.server import MockSites
 from pages.intercom import popup
 
 # The browser actions a replay repeats; everything else the robot does is reading.
-# Where the popup handlers live: their clicks are the handlers', not the flow's.
-_POPUP_MODULE = popup.__file__
-
 ACTIONS = ("click", "fill", "check", "uncheck", "press", "select_option", "set_checked")
 
 Action = dict[str, Any]
+
+# Where Intercom's popup handlers live: the clicks made from there are the handlers', not
+# the flow's, and the replay's own handlers make them.
+_POPUP_MODULE = popup.__file__
 
 
 class _Recorder:
