@@ -156,12 +156,17 @@ def _site_values(sites: MockSites, *, logins: bool) -> dict[str, str]:
     The one naming of placeholders: the recording writes them, the replay fills them in.
     """
     if not logins:
-        return {f"{{origin:{site}}}": url for site, url in sites.urls.items()}
+        return {_origin(site): url for site, url in sites.urls.items()}
     values: dict[str, str] = {}
     for site, login in sites.logins.items():
         values[f"{{password:{site}}}"] = login.password
         values[f"{{email:{site}}}"] = login.email
     return values
+
+
+def _origin(site: str) -> str:
+    """The placeholder an app's origin is recorded as."""
+    return f"{{origin:{site}}}"
 
 
 def _placeholder(value: Any, secrets: dict[str, str]) -> Any:
@@ -192,7 +197,7 @@ def replay_main(script: Path, sites_file: Path) -> None:
             page = pages.get(action["tab"])
             if page is None:
                 page = pages[action["tab"]] = context.new_page()
-                if action.get("url", "").startswith("{origin:intercom}"):
+                if action.get("url", "").startswith(_origin("intercom")):
                     popup.handle_popups(page)  # as the robot's Intercom tab does
             if action["do"] == "goto":
                 page.goto(fill_in(action["url"]))

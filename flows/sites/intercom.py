@@ -30,7 +30,7 @@ class IntercomGateway(SiteGateway):
     def workspace(self) -> str:
         """The workspace the app lands in after login (learned once per worker)."""
         if self._workspace is None:
-            self.visit(self.start_path)
+            self._inbox()
         return self._learn_workspace()
 
     def check_login(self) -> None:
