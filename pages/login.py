@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page
 
 from pages.shell import text_of
+from pages.touch import act
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,14 @@ class LoginPage:
 
     def open(self) -> LoginPage:
         """Go to the login page."""
-        self.page.goto(f"{self.base_url}/login")
+        act(self.page).goto(f"{self.base_url}/login")
         return self
 
     def log_in(self, email: str, password: str) -> LoginResult:
         """Fill and submit the form; report whether the app let us in."""
-        self.email.fill(email)
-        self.password.fill(password)
-        self.submit.click()
+        act(self.email).fill(email)
+        act(self.password).fill(password)
+        act(self.submit).click()
         # The answer is the app (logged in) or the login page again with its error.
         self.logged_in.or_(self.error).first.wait_for()
         if self.logged_in.count():

@@ -10,6 +10,7 @@ from typing import Self
 from playwright.sync_api import Page
 
 from pages.shell import CommitAnswer, require, submit_and_wait, text_of
+from pages.touch import act
 from pages.widgets import Where, cells_of, choose_option, dialog, exact
 
 SITE = "Programs Sheet"
@@ -54,7 +55,7 @@ class ProgramsSheetPage:
 
     def open(self) -> Self:
         """Go to the sheet (the app's home opens the practice's document)."""
-        self.page.goto(f"{self.base_url}/")
+        act(self.page).goto(f"{self.base_url}/")
         require(self.page, self.grid, site=SITE, screen="Programs sheet")
         return self
 
@@ -82,7 +83,7 @@ class ProgramsSheetPage:
     def start_new_entry(self) -> NewEntryForm:
         """Click "New entry"."""
         require(self.page, self.new_entry_button, site=SITE, screen="Programs sheet")
-        self.new_entry_button.click()
+        act(self.new_entry_button).click()
         return NewEntryForm(self.page, self.base_url)
 
 
@@ -114,13 +115,13 @@ class NewEntryForm:
         status: str,
     ) -> None:
         """Fill every field of the entry (nothing is saved until ``save``)."""
-        self.name.fill(name)
+        act(self.name).fill(name)
         # Type the part before any dash: it is the same whichever dash the option uses.
         search = re.split(f"[{_DASHES}]", program, maxsplit=1)[0].strip()
         choose_option(self.dialog, "Program", search, _program_pattern(program), self.where)
-        self.session_charge.fill(f"{session_charge:.2f}")
-        self.amount_client_will_pay.fill(f"{amount_client_will_pay:.2f}")
-        self.sessions_approved.fill(str(sessions_approved))
+        act(self.session_charge).fill(f"{session_charge:.2f}")
+        act(self.amount_client_will_pay).fill(f"{amount_client_will_pay:.2f}")
+        act(self.sessions_approved).fill(str(sessions_approved))
         choose_option(self.dialog, "Status", status, exact(status), self.where)
 
     def save(self) -> ProgramsSheetPage:

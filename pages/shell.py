@@ -6,7 +6,9 @@ answer. Page objects therefore wait for the app's signals, never for a page load
 
 - :func:`wait_until_loaded`: ``main`` is not busy, and the app is not showing an error
   (its "Something went wrong" state, a server error page, a login page); a page that did
-  not load raises :class:`~robot.errors.TransientError` naming the page;
+  not load raises :class:`~robot.errors.TransientError` naming the page. A tab found
+  drawn showing the same landmark, with nothing done to it since (:mod:`pages.touch`),
+  is not asked again;
 - :func:`submit_and_wait`: the one way a page object commits: click, wait for the answer
   of the commit endpoint, wait for the app to settle, and report what it said (the toast,
   or the error it shows). No answer (5xx, a lost response, a logout) raises
@@ -24,6 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from pages.touch import act, found_drawn, still_drawn, touches
 from robot.errors import TransientError
 
 # CSS only here: aria-busy is an ARIA *state*, and Playwright's role selectors have no
@@ -71,6 +74,11 @@ def require(page: Page, landmark: Locator, *, site: str, screen: str) -> None:
 
 
 def _wait_until_drawn(page: Page, landmark: Locator | None, *, site: str, screen: str) -> None:
+    # Found drawn with this landmark, and nothing done to the tab since: nothing to ask.
+    if still_drawn(page, landmark):
+        return
+    if landmark is not None and still_drawn(page, None) and _is_settled(page, landmark, landmark):
+        return  # drawn and untouched: the only new question was this screen's landmark
     main = page.get_by_role("main")
     errors = page.get_by_role("heading", name=_ERROR_HEADING)
     login = page.get_by_role("heading", name=_LOGIN_HEADING)
@@ -84,14 +92,14 @@ def _wait_until_drawn(page: Page, landmark: Locator | None, *, site: str, screen
     settled = page.locator(":root").filter(has=drawn).filter(has_not=not_the_app)
     if landmark is not None:
         settled = settled.filter(has=landmark)
-    if settled.count():
+    if _is_settled(page, settled, landmark):
         return
     # Otherwise the app is still at work (nearly always): wait for it and ask again.
     try:
         drawn.or_(errors).first.wait_for()
     except PlaywrightTimeoutError as exc:
         raise TransientError(f"{site}: the {screen} did not load (no main region)") from exc
-    if settled.count():
+    if _is_settled(page, settled, landmark):
         return
     # It drew something else: say exactly what.
     if errors.count():
@@ -102,6 +110,16 @@ def _wait_until_drawn(page: Page, landmark: Locator | None, *, site: str, screen
         raise TransientError(f"{site}: the app is not showing the {screen}")
     # Drawn, and busy again by now (the app began another load): that is accepted, and
     # the caller's own waits take it from here.
+
+
+def _is_settled(page: Page, settled: Locator, landmark: Locator | None) -> bool:
+    # Counted from just before the question: a fetch that ends while it is asked (the
+    # app may draw its answer after) leaves the tab to be asked again next time.
+    since = touches(page)
+    if not settled.count():
+        return False
+    found_drawn(page, landmark, since=since)
+    return True
 
 
 @dataclass(frozen=True)
@@ -147,7 +165,7 @@ def submit_and_wait(
 
     try:
         with page.expect_response(is_commit) as answered:
-            control.click()
+            act(control).click()
         response = answered.value
     except PlaywrightTimeoutError as exc:
         raise TransientError(f"{site} did not answer when the robot tried to {action}") from exc

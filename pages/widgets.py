@@ -17,6 +17,7 @@ from typing import Literal, TypeVar
 from playwright.sync_api import Locator, Page
 
 from pages.shell import not_busy, texts_of
+from pages.touch import act
 from robot.errors import ControlNotFound
 
 Scope = Page | Locator
@@ -78,8 +79,8 @@ def choose_option(
     box = scope.get_by_role("combobox", name=label, exact=True)
     if box.count() == 0:
         raise where.missing(f"'{label}' field")
-    box.click()
-    box.fill(search)
+    act(box).click()
+    act(box).fill(search)
     listbox = scope.get_by_role("listbox", name=label, exact=True)
     not_busy(listbox).wait_for()
     matches = listbox.get_by_role("option", name=option)
@@ -87,7 +88,7 @@ def choose_option(
     if found != 1:
         what = control or f"'{label}' option {_shown(option)}"
         raise where.missing(what if found == 0 else f"single {what} ({found} match)")
-    matches.click()
+    act(matches).click()
 
 
 def described(scope: Scope) -> dict[str, str]:
@@ -113,13 +114,13 @@ def choose_menu_item(scope: Scope, button_name: Name, item: Name, where: Where) 
     button = scope.get_by_role("button", name=button_name)
     if button.count() != 1:
         raise where.missing(f"menu button {_shown(button_name)}")
-    button.click()
+    act(button).click()
     menu = _page_of(scope).get_by_role("menu")
     menu.first.wait_for()
     entry = menu.get_by_role("menuitem", name=item)
     if entry.count() != 1:
         raise where.missing(f"menu item {_shown(item)}")
-    entry.click()
+    act(entry).click()
 
 
 def dialog(page: Page, name: Name) -> Locator:
@@ -167,17 +168,17 @@ def read_whole_list(
     if next_page.count():
         previous = region.get_by_role("button", name="Previous page", exact=True)
         while previous.is_enabled():  # someone left it further on: start at page 1
-            previous.click()
+            act(previous).click()
             loaded.wait_for()
         rows: list[T] = []
         while True:
             rows += read_page()
             if not next_page.is_enabled():
                 return rows
-            next_page.click()
+            act(next_page).click()
             loaded.wait_for()
     while show_more.count():
-        show_more.click()
+        act(show_more).click()
         loaded.wait_for()
     if end is not None:
         status = region.get_by_role("status")
@@ -188,7 +189,7 @@ def read_whole_list(
             if before == 0:
                 break
             # Scroll to the list's foot (its status line), where the next rows are asked for.
-            status.last.scroll_into_view_if_needed()
+            act(status.last).scroll_into_view_if_needed()
             # More rows arrive, or the list says it has no more.
             shown.nth(before).or_(finished).first.wait_for()
             loaded.wait_for()

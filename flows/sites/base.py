@@ -15,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pages.intercom.popup import handle_popups
 from pages.login import LoginPage
 from pages.shell import wait_until_loaded
+from pages.touch import act
 from robot.errors import AuthError, TransientError
 from robot.logging import get_logger
 from robot.settings import Settings, SiteName, SiteSettings, env_var_name
@@ -101,7 +102,7 @@ class SiteGateway:
             wait_until_loaded(self.page, site=self.title, screen=path)
             return self.page
         self._worker.shown.pop(self.site, None)
-        response = self.page.goto(target)
+        response = act(self.page).goto(target)
         if self._showing_login():
             response = self._log_in_and_land(target)
         self._check_answer(response, path)
@@ -169,10 +170,10 @@ class SiteGateway:
             if not logged_in:
                 raise  # the login itself timed out: a fault of the moment, as before
             # Logged in without loading a page (a login drawn by script): go there.
-            return self.page.goto(target)
+            return act(self.page).goto(target)
         if _answers(landing.value, target):
             return landing.value
-        return self.page.goto(target)
+        return act(self.page).goto(target)
 
     def _showing_login(self) -> bool:
         return LoginPage(self.page, self.base_url).is_showing()

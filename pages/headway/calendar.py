@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page
 from pages.headway._common import SITE, where
 from pages.headway.text import long_date, parse_iso_date, parse_range, slot_name
 from pages.shell import require, shown_errors, text_of, texts_of
+from pages.touch import act
 from pages.widgets import exact
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ class HeadwayCalendarPage:
     def go_to_date(self, day: date) -> Self:
         """Type ``day`` into "Go to date" and click "Go"."""
         self.wait_until_shown()
-        self.go_to_date_input.fill(day.isoformat())
-        self.go_button.click()
+        act(self.go_to_date_input).fill(day.isoformat())
+        act(self.go_button).click()
         self.wait_until_shown()
         if day not in self.week_days():
             raise where("calendar").missing(f"week of {day.isoformat()}")
@@ -83,7 +84,7 @@ class HeadwayCalendarPage:
 
     def _change_week(self, link: Locator) -> Self:
         self.wait_until_shown()
-        link.click()
+        act(link).click()
         self.wait_until_shown()
         return self
 
@@ -113,7 +114,7 @@ class HeadwayCalendarPage:
         slot = self.grid.get_by_role("button", name=exact(slot_name(day, hour)))
         if slot.count() != 1:
             raise where("calendar").missing(f"slot at {hour}:00 on {day.isoformat()}")
-        slot.click()
+        act(slot).click()
         dialog = HeadwaySessionDialog(self.page, self.base_url)
         dialog.wait_until_open()
         return dialog

@@ -15,6 +15,7 @@ from pages.headway._common import SITE, where
 from pages.headway.calendar import HeadwayCalendarPage
 from pages.headway.practice import HeadwayPatientsPage, HeadwayPaymentsPage
 from pages.shell import require, text_of, wait_until_loaded
+from pages.touch import act
 
 _Target = TypeVar("_Target", HeadwayPatientsPage, HeadwayPaymentsPage)
 
@@ -35,7 +36,7 @@ class HeadwayHomePage:
 
     def open(self) -> Self:
         """Go to the overview."""
-        self.page.goto(f"{self.base_url}/")
+        act(self.page).goto(f"{self.base_url}/")
         wait_until_loaded(self.page, site=SITE, screen="overview")
         return self
 
@@ -45,7 +46,7 @@ class HeadwayHomePage:
         link = self.menu.get_by_role("link", name=_provider_name(name))
         if link.count() != 1:
             raise where("left-side menu").missing("provider of that name")
-        link.click()
+        act(link).click()
         heading = self.page.get_by_role("heading", level=1, name=_provider_name(name))
         require(self.page, heading, site=SITE, screen="provider profile")
         return HeadwayProviderPage(self.page, self.base_url)
@@ -60,7 +61,7 @@ class HeadwayHomePage:
 
     def _menu(self, name: str, target: _Target) -> _Target:
         require(self.page, self.menu, site=SITE, screen="left-side menu")
-        self.menu.get_by_role("link", name=name, exact=True).click()
+        act(self.menu.get_by_role("link", name=name, exact=True)).click()
         heading = self.page.get_by_role("heading", level=1, name=name, exact=True)
         require(self.page, heading, site=SITE, screen=name)
         return target
@@ -89,7 +90,7 @@ class HeadwayProviderPage:
     def open_calendar(self) -> HeadwayCalendarPage:
         """Click the "Calendar" tab."""
         require(self.page, self.tabs, site=SITE, screen="provider profile")
-        self.tabs.get_by_role("link", name="Calendar", exact=True).click()
+        act(self.tabs.get_by_role("link", name="Calendar", exact=True)).click()
         calendar = HeadwayCalendarPage(self.page, self.base_url)
         calendar.wait_until_shown()
         return calendar

@@ -22,6 +22,7 @@ from pages.headway.text import (
     parse_minutes,
 )
 from pages.shell import CommitAnswer, submit_and_wait, text_of, texts_of
+from pages.touch import act
 from pages.widgets import choose_option, chosen_values, dialog, exact
 
 CLIENT = "Client"
@@ -104,15 +105,15 @@ class HeadwaySessionDialog:
 
     def set_date(self, day: date) -> None:
         """Set "Date"."""
-        self.dialog.get_by_label("Date", exact=True).fill(day.isoformat())
+        act(self.dialog.get_by_label("Date", exact=True)).fill(day.isoformat())
 
     def set_start_time(self, value: time) -> None:
         """Set "Start time"."""
-        self.dialog.get_by_label("Start time", exact=True).fill(value.strftime("%H:%M"))
+        act(self.dialog.get_by_label("Start time", exact=True)).fill(value.strftime("%H:%M"))
 
     def set_end_time(self, value: time) -> None:
         """Set "End time"."""
-        self.dialog.get_by_label("End time", exact=True).fill(value.strftime("%H:%M"))
+        act(self.dialog.get_by_label("End time", exact=True)).fill(value.strftime("%H:%M"))
 
     def duration_minutes(self) -> int | None:
         """The "Duration" Headway computes from start and end (None when they are invalid)."""
@@ -133,7 +134,7 @@ class HeadwaySessionDialog:
 
     def choose_recurrence(self, name: str) -> None:
         """Pick "Recurrence", e.g. "Does not repeat"."""
-        self._radio(RECURRENCE, name).check()
+        act(self._radio(RECURRENCE, name)).check()
 
     def add_cpt_code(self, code: str) -> None:
         """Add ``code`` (e.g. "90837") under "CPT Codes"."""
@@ -149,11 +150,11 @@ class HeadwaySessionDialog:
 
     def choose_session_location(self, name: str) -> None:
         """Pick "Session Location", e.g. "Virtual (Telehealth)"."""
-        self._radio(SESSION_LOCATION, name).check()
+        act(self._radio(SESSION_LOCATION, name)).check()
 
     def choose_telehealth_type(self, name: str) -> None:
         """Pick "Type of telehealth session": "Audiovisual" or "Audio-only"."""
-        self._radio(TELEHEALTH_TYPE, name).check()
+        act(self._radio(TELEHEALTH_TYPE, name)).check()
 
     def choose_joined_from_state(self, state: str) -> None:
         """Pick the state (full name) under "Where did you join the telehealth session from?"."""
@@ -161,7 +162,7 @@ class HeadwaySessionDialog:
 
     def check_attestation(self) -> None:
         """Check the step's Attestation box."""
-        self.attestation.check()
+        act(self.attestation).check()
 
     def can_go_next(self) -> bool:
         """True when "Next" is enabled (every required field of the step is set)."""
@@ -169,19 +170,19 @@ class HeadwaySessionDialog:
 
     def next(self) -> None:
         """Click "Next"."""
-        self.next_button.click()
+        act(self.next_button).click()
 
     # ---- Step 2: Progress note --------------------------------------------------------
 
     def confirm_without_note(self) -> None:
         """Choose "Confirm without note"."""
-        self.dialog.get_by_role("radio", name=re.compile(r"^\s*Confirm without note")).check()
+        act(self.dialog.get_by_role("radio", name=re.compile(r"^\s*Confirm without note"))).check()
 
     # ---- Step 3: Sign & confirm -------------------------------------------------------
 
     def check_final_attestation(self) -> None:
         """Check the Attestation box again, on the last step."""
-        self.attestation.check()
+        act(self.attestation).check()
 
     def can_sign_and_confirm(self) -> bool:
         """True when "Sign note & Confirm Session" is enabled."""
@@ -208,7 +209,7 @@ class HeadwaySessionDialog:
 
     def close(self) -> None:
         """Close the dialog without confirming."""
-        self.dialog.get_by_role("button", name="Close", exact=True).click()
+        act(self.dialog.get_by_role("button", name="Close", exact=True)).click()
         self.dialog.wait_for(state="hidden")
 
     # ---- Reading ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page
 
 from pages.intercom.models import ConversationRow, Status
 from pages.shell import not_busy, text_of
+from pages.touch import act
 from pages.widgets import Where, cells_of, data_rows, exact, read_whole_list
 
 SITE = "Intercom"
@@ -93,15 +94,15 @@ def status_from(shown: str) -> Status:
 
 def insert_macro(page: Page, name: str) -> None:
     """Open "Insert macro", search for ``name`` and insert exactly that macro."""
-    page.get_by_role("button", name="Insert macro", exact=True).click()
+    act(page.get_by_role("button", name="Insert macro", exact=True)).click()
     picker = page.get_by_role("dialog", name="Insert macro")
-    picker.get_by_role("searchbox", name="Search macros").fill(name)
+    act(picker.get_by_role("searchbox", name="Search macros")).fill(name)
     listbox = picker.get_by_role("listbox", name="Macros")
     not_busy(listbox).wait_for()
     option = listbox.get_by_role("option", name=exact(name))
     if option.count() != 1:
         # Leave the page as it was: the composer is untouched.
-        picker.get_by_role("button", name="Cancel", exact=True).click()
+        act(picker.get_by_role("button", name="Cancel", exact=True)).click()
         raise where("Insert macro dialog").missing(f"macro named {name!r}")
-    option.click()
+    act(option).click()
     picker.wait_for(state="hidden")

@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 from pages.intercom._common import NEW_CONVERSATION_ENDPOINT, SITE, insert_macro
 from pages.intercom.conversation import IntercomConversationPage
 from pages.shell import CommitAnswer, require, submit_and_wait
+from pages.touch import act
 
 
 class IntercomNewConversationPage:
@@ -29,19 +30,19 @@ class IntercomNewConversationPage:
         """Click "New conversation" in the topbar (on any Intercom page)."""
         link = self.page.get_by_role("link", name="New conversation", exact=True)
         require(self.page, link, site=SITE, screen="inbox")
-        link.click()
+        act(link).click()
         require(self.page, self.form, site=SITE, screen="new conversation")
         return self
 
     def fill(self, to: str, subject: str) -> None:
         """Type the recipient's address into "To" and the "Subject"."""
         require(self.page, self.form, site=SITE, screen="new conversation")
-        self.to.fill(to)
-        self.subject.fill(subject)
+        act(self.to).fill(to)
+        act(self.subject).fill(subject)
 
     def write_message(self, text: str) -> None:
         """Type ``text`` into "Message" (replacing what is there)."""
-        self.message.fill(text)
+        act(self.message).fill(text)
 
     def insert_macro(self, name: str) -> None:
         """Click "Insert macro", search, pick exactly ``name``: its text goes in "Message"."""

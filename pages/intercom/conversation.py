@@ -36,6 +36,7 @@ from pages.shell import (
     text_of,
     texts_of,
 )
+from pages.touch import act
 from pages.widgets import choose_option, described, dialog, exact
 
 ADMIN_NOTE_START = "For admin use only"
@@ -89,7 +90,7 @@ class IntercomConversationPage:
 
     def open(self, conversation_id: str, workspace: str) -> Self:
         """Go to the conversation's deep link under ``workspace``."""
-        self.page.goto(f"{self.base_url}{conversation_path(workspace, conversation_id)}")
+        act(self.page).goto(f"{self.base_url}{conversation_path(workspace, conversation_id)}")
         self.wait_until_open()
         return self
 
@@ -172,8 +173,10 @@ class IntercomConversationPage:
     def manage_participants(self) -> IntercomManageParticipantsDialog:
         """Three-dot "More" menu -> "Manage participants"; returns the dialog."""
         require(self.page, self.more_button, site=SITE, screen="conversation")
-        self.more_button.click()
-        self.page.get_by_role("menu").get_by_role("menuitem", name="Manage participants").click()
+        act(self.more_button).click()
+        act(
+            self.page.get_by_role("menu").get_by_role("menuitem", name="Manage participants")
+        ).click()
         participants = IntercomManageParticipantsDialog(self.page)
         participants.root.wait_for()
         return participants
@@ -185,17 +188,17 @@ class IntercomConversationPage:
         require(self.page, self.session_form, site=SITE, screen="conversation")
         scope = self.session_form
         form_where = where("Headway Session Processed form")
-        scope.get_by_label("Client email", exact=True).fill(form.client_email)
+        act(scope.get_by_label("Client email", exact=True)).fill(form.client_email)
         choose_option(scope, "Therapist", form.therapist, exact(form.therapist), form_where)
-        scope.get_by_label("Date", exact=True).fill(form.date.isoformat())
-        scope.get_by_label("Start time", exact=True).fill(form.start_time.strftime("%H:%M"))
-        scope.get_by_label("End time", exact=True).fill(form.end_time.strftime("%H:%M"))
-        scope.get_by_label("Duration", exact=True).fill(str(form.duration_minutes))
+        act(scope.get_by_label("Date", exact=True)).fill(form.date.isoformat())
+        act(scope.get_by_label("Start time", exact=True)).fill(form.start_time.strftime("%H:%M"))
+        act(scope.get_by_label("End time", exact=True)).fill(form.end_time.strftime("%H:%M"))
+        act(scope.get_by_label("Duration", exact=True)).fill(str(form.duration_minutes))
         # Options read "90834 · Psychotherapy, 45 minutes": match on the code alone.
         choose_option(
             scope, "CPT code", form.cpt_code, _starts_with_word(form.cpt_code), form_where
         )
-        scope.get_by_label("Diagnosis code", exact=True).fill(form.diagnosis_code)
+        act(scope.get_by_label("Diagnosis code", exact=True)).fill(form.diagnosis_code)
 
     def submit_session_processed_form(self) -> None:
         """IRREVERSIBLE: click the form's "Submit" (the answer is in ``last_answer``)."""
@@ -250,8 +253,8 @@ class IntercomConversationPage:
         )
         option = listbox.get_by_role("option", name=exact(value))
         if not option.is_visible():
-            self.insurance_billing.click()
-            self.insurance_billing.fill(value)
+            act(self.insurance_billing).click()
+            act(self.insurance_billing).fill(value)
             not_busy(listbox).wait_for()
         if option.count() != 1:
             raise where("conversation").missing(f"'{INSURANCE_BILLING}' value {value!r}")
@@ -284,7 +287,7 @@ class IntercomConversationPage:
         if asked.count():
             missing = asked.get_by_role("list", name="Missing attributes")
             names = tuple(texts_of(missing.get_by_role("listitem")))
-            asked.get_by_role("button", name="Cancel", exact=True).click()
+            act(asked.get_by_role("button", name="Cancel", exact=True)).click()
             asked.wait_for(state="hidden")
         return CloseResult(
             closed=False, required_attributes=names, message=self.last_answer.message
@@ -299,7 +302,7 @@ class IntercomConversationPage:
 
     def write_reply(self, text: str) -> None:
         """Type ``text`` into "Reply" (replacing what is there)."""
-        self.reply_box.fill(text)
+        act(self.reply_box).fill(text)
 
     def reply_draft(self) -> str:
         """What "Reply" holds now (to check a macro went in before sending)."""

@@ -17,6 +17,7 @@ from pages.intercom._common import (
 from pages.intercom.conversation import IntercomConversationPage
 from pages.intercom.models import ConversationRow
 from pages.shell import require, text_of, texts_of, wait_until_loaded
+from pages.touch import act
 from pages.widgets import exact
 
 
@@ -32,7 +33,7 @@ class IntercomInboxPage:
 
     def open(self) -> Self:
         """Go to Intercom: it lands on the workspace's inbox."""
-        self.page.goto(f"{self.base_url}/")
+        act(self.page).goto(f"{self.base_url}/")
         wait_until_loaded(self.page, site=SITE, screen="inbox")
         return self
 
@@ -55,7 +56,7 @@ class IntercomInboxPage:
         link = self.views_menu.get_by_role("link", name=name, exact=True)
         if link.count() != 1:
             raise where("inbox sidebar").missing(f"view named {name!r}")
-        link.click()
+        act(link).click()
         view = IntercomViewPage(self.page, self.base_url)
         require(self.page, view.heading.filter(has_text=exact(name)), site=SITE, screen=name)
         return view
@@ -104,8 +105,8 @@ class IntercomSearchPage:
     def search(self, query: str) -> Self:
         """Type ``query`` into "Search conversations" (on any Intercom page), press Enter."""
         require(self.page, self.search_box, site=SITE, screen="search")
-        self.search_box.fill(query)
-        self.search_box.press("Enter")
+        act(self.search_box).fill(query)
+        act(self.search_box).press("Enter")
         results = self.page.get_by_role("heading", level=1, name="Search", exact=True)
         require(self.page, results, site=SITE, screen="search results")
         return self
@@ -128,7 +129,7 @@ def _open_from_list(
         read_rows(page)  # the conversation may be further down: load the whole list
     if link.count() != 1:
         raise where(screen).missing(f"conversation {conversation_id}")
-    link.click()
+    act(link).click()
     conversation = IntercomConversationPage(page, base_url)
     conversation.wait_until_open(conversation_id)
     return conversation

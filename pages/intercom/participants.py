@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 
 from pages.intercom._common import PARTICIPANTS_ENDPOINT, SITE, where
 from pages.shell import CommitAnswer, submit_and_wait, texts_of
+from pages.touch import act
 from pages.widgets import choose_option, dialog
 
 
@@ -49,8 +50,8 @@ class IntercomManageParticipantsDialog:
 
     def fill_email_address(self, email: str) -> None:
         """Type ``email`` into "Add people" and wait for its suggestion (nothing staged)."""
-        self.add_people.click()
-        self.add_people.fill(email)
+        act(self.add_people).click()
+        act(self.add_people).fill(email)
         self._typed = email
 
     def stage_addition(self, email: str) -> None:
@@ -66,7 +67,7 @@ class IntercomManageParticipantsDialog:
         button = self.listed_people.get_by_role("button", name=f"Remove {email}", exact=True)
         if button.count() != 1:
             raise self.where.missing("participant to remove")
-        button.click()
+        act(button).click()
 
     def update(self) -> CommitAnswer:
         """IRREVERSIBLE: click "Update": the staged changes are saved, the dialog closes."""
@@ -91,7 +92,7 @@ class IntercomManageParticipantsDialog:
 
     def close(self) -> None:
         """Click "Cancel": close the dialog, dropping whatever was staged."""
-        self.cancel_button.click()
+        act(self.cancel_button).click()
         self.root.wait_for(state="hidden")
 
 

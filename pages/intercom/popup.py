@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from pages.touch import act
+
 
 def whats_new_dialog(page: Page) -> Locator:
     """The "What's new" popup, for ``page.add_locator_handler``."""
@@ -21,14 +23,14 @@ def product_tour_dialog(page: Page) -> Locator:
 def dismiss_whats_new(page: Page) -> None:
     """Click the popup's "Dismiss" and wait for it to go."""
     popup = whats_new_dialog(page)
-    popup.get_by_role("button", name="Dismiss", exact=True).click()
+    act(popup.get_by_role("button", name="Dismiss", exact=True)).click()
     popup.wait_for(state="hidden")
 
 
 def skip_product_tour(page: Page) -> None:
     """Click the tour's "Skip tour" and wait for it to go."""
     tour = product_tour_dialog(page)
-    tour.get_by_role("button", name="Skip tour", exact=True).click()
+    act(tour.get_by_role("button", name="Skip tour", exact=True)).click()
     tour.wait_for(state="hidden")
 
 

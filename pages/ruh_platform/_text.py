@@ -9,6 +9,7 @@ from decimal import Decimal
 from playwright.sync_api import Locator
 
 from pages.shell import not_busy, require
+from pages.touch import act
 from pages.widgets import Where, read_whole_list, rows_of
 
 SITE = "Ruh Platform"
@@ -69,12 +70,12 @@ def show_row(table: Locator, row: Locator, *, screen: str) -> bool:
     previous = region.get_by_role("button", name="Previous page", exact=True)
     following = region.get_by_role("button", name="Next page", exact=True)
     while previous.count() and previous.is_enabled():
-        previous.click()
+        act(previous).click()
         loaded.wait_for()
     while not row.count():
         if not following.count() or not following.is_enabled():
             return False
-        following.click()
+        act(following).click()
         loaded.wait_for()
     return True
 

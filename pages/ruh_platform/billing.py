@@ -33,6 +33,7 @@ from pages.ruh_platform._text import (
 )
 from pages.ruh_platform.profile import ProfileChrome
 from pages.shell import CommitAnswer, require, shown_errors, submit_and_wait, text_of
+from pages.touch import act
 from pages.widgets import Name, choose_menu_item, choose_option, data_rows, dialog, exact
 
 WHEN = re.compile(r"(\w{3} \d{1,2}, \d{4}) (\d{1,2}:\d{2} [AP]M \w+)$")
@@ -192,7 +193,7 @@ class RuhInvoicesPage(_BillingPage):
 
     def open(self, client_id: str) -> Self:
         """Go to the invoices of ``client_id`` (the opaque id this app gave the client)."""
-        self.page.goto(f"{self.base_url}/clients/{client_id}/billing/invoices")
+        act(self.page).goto(f"{self.base_url}/clients/{client_id}/billing/invoices")
         require(self.page, self.table, site=SITE, screen="invoices")
         return self
 
@@ -213,7 +214,7 @@ class RuhInvoicesPage(_BillingPage):
     def create_new_invoice(self) -> CreateInvoiceDialog:
         """Click "Create New Invoice"."""
         require(self.page, self.create_button, site=SITE, screen="invoices")
-        self.create_button.click()
+        act(self.create_button).click()
         return CreateInvoiceDialog(self.page, self.base_url)
 
 
@@ -237,15 +238,15 @@ class EditInvoiceDialog(_Dialog):
 
     def write_off_entire_amount(self) -> None:
         """Tick "Write off entire amount" (fills the amount with what is owed)."""
-        self.entire_amount.check()
+        act(self.entire_amount).check()
 
     def set_write_off_amount(self, amount: Decimal) -> None:
         """Type a write-off amount."""
-        self.amount.fill(f"{amount:.2f}")
+        act(self.amount).fill(f"{amount:.2f}")
 
     def set_notes(self, text: str) -> None:
         """Replace the notes (e.g. "Billed on Headway.")."""
-        self.notes.fill(text)
+        act(self.notes).fill(text)
 
     def write_off_amount(self) -> Decimal | None:
         """The write-off amount as filled in, or None while empty."""
@@ -271,7 +272,7 @@ class ChargeInvoiceDialog(_Dialog):
 
     def set_amount(self, amount: Decimal) -> None:
         """Type the amount to charge ($0 for a Headway-billed session)."""
-        self.amount.fill(f"{amount:.2f}")
+        act(self.amount).fill(f"{amount:.2f}")
 
     def current_amount(self) -> Decimal:
         """The amount as filled in (the balance until changed)."""
@@ -319,7 +320,7 @@ class CreateInvoiceDialog(_Dialog):
 
     def set_amount(self, amount: Decimal) -> None:
         """Type the amount of a Package or Custom invoice (Appointment ones use the fee)."""
-        self.details.get_by_role("spinbutton", name="Amount").fill(f"{amount:.2f}")
+        act(self.details.get_by_role("spinbutton", name="Amount")).fill(f"{amount:.2f}")
 
     def amount(self) -> Decimal | None:
         """The invoice amount shown for the chosen appointment (None before choosing)."""
@@ -339,7 +340,7 @@ class RuhPaymentsPage(_BillingPage):
 
     def open(self, client_id: str) -> Self:
         """Go to the payments of ``client_id`` (the opaque id this app gave the client)."""
-        self.page.goto(f"{self.base_url}/clients/{client_id}/billing/payments")
+        act(self.page).goto(f"{self.base_url}/clients/{client_id}/billing/payments")
         require(self.page, self.table, site=SITE, screen="payments")
         return self
 

@@ -29,6 +29,7 @@ from pages.ruh_platform._text import (
 )
 from pages.ruh_platform.billing import BillingNavigation
 from pages.shell import not_busy, require, texts_of, wait_until_loaded
+from pages.touch import act
 from pages.widgets import data_rows, described, read_whole_list
 
 SEARCH_CLIENTS = "Search clients"
@@ -100,14 +101,14 @@ class RuhSearchPage:
 
     def open(self) -> Self:
         """Go to the client list."""
-        self.page.goto(f"{self.base_url}/clients")
+        act(self.page).goto(f"{self.base_url}/clients")
         wait_until_loaded(self.page, site=SITE, screen="client list")
         return self
 
     def matching_clients(self, email: str) -> list[ClientMatch]:
         """Type ``email`` into "Search clients": the clients whose email is exactly it."""
         matches = [m for m in self._suggest(email) if m.email.casefold() == email.casefold()]
-        self.search_box.press("Escape")
+        act(self.search_box).press("Escape")
         return matches
 
     def find_client(self, email: str) -> RuhClientProfilePage | None:
@@ -118,9 +119,9 @@ class RuhSearchPage:
         self._suggest(email)
         options = self.suggestions.get_by_role("option", name=_ends_with_email(email))
         if options.count() != 1:
-            self.search_box.press("Escape")
+            act(self.search_box).press("Escape")
             return None
-        options.click()
+        act(options).click()
         profile = RuhClientProfilePage(self.page, self.base_url)
         profile.wait_until_shown()
         return profile
@@ -138,8 +139,8 @@ class RuhSearchPage:
 
     def _suggest(self, email: str) -> list[ClientMatch]:
         require(self.page, self.search_box, site=SITE, screen="client search")
-        self.search_box.click()
-        self.search_box.fill(email.strip())
+        act(self.search_box).click()
+        act(self.search_box).fill(email.strip())
         not_busy(self.suggestions).wait_for()
         found = []
         for text in texts_of(self.suggestions.get_by_role("option")):
@@ -162,7 +163,7 @@ class RuhClientProfilePage(BillingNavigation):
 
     def open(self, client_id: str) -> Self:
         """Go to the profile of ``client_id`` (the opaque id this app gave the client)."""
-        self.page.goto(f"{self.base_url}/clients/{quote(client_id)}")
+        act(self.page).goto(f"{self.base_url}/clients/{quote(client_id)}")
         self.wait_until_shown()
         return self
 
@@ -171,7 +172,7 @@ class RuhClientProfilePage(BillingNavigation):
         self.wait_until_shown()
         # An appointment page counts as Overview too: click unless the lists are showing.
         if self.appointment_tabs.count() == 0:
-            self.profile_tabs.get_by_role("link", name="Overview", exact=True).click()
+            act(self.profile_tabs.get_by_role("link", name="Overview", exact=True)).click()
         require(self.page, self.appointment_tabs, site=SITE, screen="client overview")
         return self
 
@@ -197,7 +198,7 @@ class RuhClientProfilePage(BillingNavigation):
         )
         if not show_row(table, row, screen="appointments"):
             raise where("appointments list").missing(f"appointment {appointment_id}")
-        row.get_by_role("link", name="View", exact=True).click()
+        act(row.get_by_role("link", name="View", exact=True)).click()
         appointment = RuhAppointmentPage(self.page, self.base_url)
         appointment.wait_until_open()
         return appointment
@@ -206,7 +207,7 @@ class RuhClientProfilePage(BillingNavigation):
         require(self.page, self.appointment_tabs, site=SITE, screen="client overview")
         # Clicking the tab already shown would draw the list again under the reader.
         if self.appointment_tabs.get_by_role("tab", name=tab, selected=True).count() == 0:
-            self.appointment_tabs.get_by_role("tab", name=tab, exact=True).click()
+            act(self.appointment_tabs.get_by_role("tab", name=tab, exact=True)).click()
         selected = self.appointment_tabs.get_by_role("tab", name=tab, selected=True)
         require(self.page, selected, site=SITE, screen=f"{tab} appointments")
         return self.page.get_by_role("table", name=f"{tab} appointments", exact=True)
@@ -284,7 +285,7 @@ class RuhAppointmentsPage:
     def open(self, status: str | None = None) -> Self:
         """Go to the list (a menu page), filtered to ``status`` when given."""
         query = f"?status={quote(status)}" if status else ""
-        self.page.goto(f"{self.base_url}/appointments{query}")
+        act(self.page).goto(f"{self.base_url}/appointments{query}")
         require(self.page, self.table, site=SITE, screen="appointments")
         return self
 
@@ -294,8 +295,8 @@ class RuhAppointmentsPage:
         # A status the filter does not offer is named at once, not waited out.
         if self.status_filter.get_by_role("option", name=status, exact=True).count() != 1:
             raise where("appointments").missing(f"Status filter option {status!r}")
-        self.status_filter.select_option(label=status)
-        self.page.get_by_role("button", name="Filter", exact=True).click()
+        act(self.status_filter).select_option(label=status)
+        act(self.page.get_by_role("button", name="Filter", exact=True)).click()
         require(self.page, self.table, site=SITE, screen="appointments")
         return self
 

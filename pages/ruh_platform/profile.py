@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 
 from pages.ruh_platform._text import SITE, path_part, where
 from pages.shell import require, text_of
+from pages.touch import act
 from pages.widgets import choose_menu_item, described, dialog, exact
 
 NO_DIAGNOSIS = "No diagnosis on file"
@@ -25,7 +26,6 @@ class ClientContact:
     state: str
     time_zone: str
     card: str
-
 
 
 class ProfileChrome:
@@ -73,7 +73,7 @@ class ProfileChrome:
         box = dialog(self.page, item)
         box.wait_for()
         shown = described(box)
-        box.get_by_role("button", name="Close", exact=True).click()
+        act(box.get_by_role("button", name="Close", exact=True)).click()
         box.wait_for(state="hidden")
         return shown
 
@@ -82,10 +82,10 @@ class ProfileChrome:
         self.wait_until_shown()
         billing = self.profile_tabs.get_by_role("link", name="Billing", exact=True)
         if billing.get_attribute("aria-current") != "page":
-            billing.click()
+            act(billing).click()
             require(self.page, self.billing_tabs, site=SITE, screen="billing")
         link = self.billing_tabs.get_by_role("link", name=tab, exact=True)
         if link.get_attribute("aria-current") != "page":
-            link.click()
+            act(link).click()
             table = self.page.get_by_role("table", name=tab, exact=True)
             require(self.page, table, site=SITE, screen=tab)
