@@ -7,12 +7,13 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 BROWSER_READY := $(VENV)/.browser-ready
 DB_READY := $(VENV)/.db-ready
-# Three test processes on two cores: a robot run also waits (page loads, leases, the
-# real-latency tier), and a third process fills those waits. Measured on this two-core
-# machine, whose speed drifts by about 40% within an hour, each run between two speed
-# probes: the cores were 81% busy with 2 processes and 96% with 3, and the suite took
-# about 10-20% less time per unit of probe time.
-PYTEST_WORKERS ?= 3
+# Four test processes on two cores: a robot run also waits (page loads, leases, the
+# real-latency tier), and the extra processes fill those waits. Measured on this two-core
+# machine (whose speed drifts by about 40% within an hour): 2 processes kept the cores 81%
+# busy and 3 kept them 96% busy, the suite taking 10-20% less time per unit of a speed
+# probe. From 3 to 4 (/proc/stat around two back-to-back whole suites): idle core-seconds
+# fell from 80 to 31 with the same 1,243-1,258 busy, and the suite took 650 s against 675 s.
+PYTEST_WORKERS ?= 4
 
 .PHONY: demo test check lint typecheck setup clean bench floor
 
