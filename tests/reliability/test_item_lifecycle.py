@@ -37,8 +37,9 @@ def test_a_failing_stylesheet_is_never_a_review_verdict(sites: MockSites, robot_
     assert len(sites.world.state.headway_sessions) == 2
 
 
-@pytest.mark.scenario("generated:3")
+@pytest.mark.scenario("generated:2")
 def test_a_bug_on_one_item_fails_that_item_only(sites: MockSites, robot_dir: Path) -> None:
+    """The first request hits a bug in the robot; the run goes on and bills the other."""
     original = standard_billing.PROCESS.read
 
     def read(worker: Worker, conversation_id: str) -> Any:
@@ -57,10 +58,7 @@ def test_a_bug_on_one_item_fails_that_item_only(sites: MockSites, robot_dir: Pat
     [bug] = [s for item, s in statuses.items() if item.endswith("1")]
     assert bug[0] == "failed"
     assert "unexpected error" in bug[1]
-    assert sorted(s for item, (s, _) in statuses.items() if not item.endswith("1")) == [
-        "done",
-        "done",
-    ]
+    assert [s for item, (s, _) in statuses.items() if not item.endswith("1")] == ["done"]
     assert summary.stopped_because is None
     assert "ZeroDivisionError" in (summary.run_dir / "errors.log").read_text()
     assert summary.report.is_file()
