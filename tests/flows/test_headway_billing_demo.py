@@ -2,8 +2,11 @@
 
 One batch runs for the whole module (it is the expensive part); each test then checks
 one behaviour of its outcome. This is also the suite's one run of standard Headway
-billing with two workers: a smaller practice's run beside it checked nothing this one
-does not, and cost the suite about 48 CPU-seconds.
+billing with two workers, and of the wrong-charge process: the answer to the first refund
+is lost on the way back (the refund lands, the robot sees a 502). wc1's session is 12 days
+old (billed on Headway), wc2's 45 days (written off in the Programs Sheet). Separate runs
+of a smaller practice and of the wrong charges alone checked nothing this one does not,
+and cost the suite about 85 CPU-seconds.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from playwright.sync_api import Page, expect
 from fixtures.server import MockSites
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
-from tests.flows.conftest import on_own_thread, robot_settings
+from tests.flows.conftest import on_own_thread, robot_settings, run_one
+from tests.plugins.mock_sites import arm_fault
 
 # The whole demo practice: about four minutes of browser work on two cores.
 pytestmark = pytest.mark.slow
@@ -50,6 +54,9 @@ REVIEW_REASONS = {
 }
 
 
+REFUND_PATH = r"^/api/payments/[^/]+/refunds$"
+REFUND_MACRO = "Refund Issued - Headway Client"
+
 # Each worker moves to a fresh browser context after this many items, so the main job
 # also runs across renewals (20 by default; the demo's two workers hold about ten each).
 ITEMS_PER_CONTEXT = 4
@@ -69,10 +76,12 @@ class DemoBatch:
 
 @pytest.fixture(scope="module")
 def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBatch]:
-    """One live batch over the whole demo practice, with two workers."""
+    """One live batch over the whole demo practice, with two workers; the Ruh Platform
+    loses its answer to the first refund (after making it)."""
     folder: Path = tmp_path_factory.mktemp("demo")
     with MockSites.start("demo") as sites:
         before = sites.world.snapshot()
+        arm_fault(sites, "ruh_platform", kind="lose_response", path=REFUND_PATH, method="POST")
         settings = robot_settings(sites, folder, workers=2, items_per_context=ITEMS_PER_CONTEXT)
         summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
         sessions = {site: len(tokens) for site, tokens in sites.world.sessions.items()}
@@ -255,12 +264,31 @@ def test_each_app_is_logged_in_to_once_per_run(demo_batch: DemoBatch) -> None:
 
 
 def test_second_batch_changes_nothing(demo_run: Any, tmp_path: Path) -> None:
+    """A fresh ledger: only what the sites show stops the robot from working again. The
+    wrong charges are listed again (their conversations stay open) and every step is
+    found done on the sites; billed requests and charged fees are no longer listed."""
     sites, _, _, after = demo_run
-    # A fresh ledger: only what the sites show stops the robot from billing again.
     settings = robot_settings(sites, tmp_path, workers=2)
     summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
     assert sites.world.snapshot() == after
     assert all(r.status in ("done", "needs_review") for r in summary.results)
+    wrong = [r for r in summary.results if r.item_id.startswith("wrong-charge:")]
+    assert sorted(r.item_id for r in wrong) == ["wrong-charge:conv-wc1", "wrong-charge:conv-wc2"]
+    assert {state for r in wrong for _, state in r.steps} == {"done"}
+
+
+def test_rerun_of_a_billed_request_on_a_fresh_ledger_clicks_nothing(
+    demo_run: Any, tmp_path: Path
+) -> None:
+    """Named again (``billing-robot run``) with no ledger to go by, a billed request's
+    every step is found done on the sites: nothing is billed twice."""
+    sites, _, _, after = demo_run
+    summary = run_one(
+        robot_settings(sites, tmp_path), "conv-d01", today=sites.world.state.practice.today
+    )
+    assert [r.status for r in summary.results] == ["done"]
+    assert {state for _, state in summary.results[0].steps} == {"done"}
+    assert sites.world.snapshot() == after
 
 
 def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Page) -> None:
@@ -312,3 +340,93 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
     rows = payouts.get_by_role("row").filter(has=page.get_by_role("cell")).all()
     sessions_paid = [int(row.get_by_role("cell").all_inner_texts()[-1]) for row in rows]
     assert sum(sessions_paid) == len(new_sessions)
+
+
+# ---- Headway clients charged by mistake: refunded once, then billed or written off ----
+
+
+def _payment(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
+    return dict(next(p for p in state["payments"] if p["id"] == payment_id))
+
+
+def _sessions(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
+    return [s for s in state["headway_sessions"] if s["client_id"] == client]
+
+
+def _write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]
+
+
+def test_only_the_reported_charges_are_worked(demo_run: Any) -> None:
+    _, summary, _, _ = demo_run
+    assert {r.item_id: r.status for r in summary.results if r.item_id.startswith("wrong-")} == {
+        "wrong-charge:conv-wc1": "done",
+        "wrong-charge:conv-wc2": "done",
+    }
+
+
+@pytest.mark.parametrize("key", ["wc1", "wc2"])
+def test_payment_is_refunded_once_in_full(demo_run: Any, key: str) -> None:
+    """The lost answer to the first refund did not lead to a second one."""
+    _, _, _, after = demo_run
+    payment = _payment(after, f"pay-{key}")
+    assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
+    assert after["faults"] == []  # the answer really was lost
+
+
+@pytest.mark.parametrize("key", ["wc1", "wc2"])
+def test_client_is_told_once_that_a_refund_is_coming(demo_run: Any, key: str) -> None:
+    _, _, _, after = demo_run
+    conversation = _by_id(after["conversations"])[f"conv-{key}"]
+    admin_macros = [m["macro"] for m in conversation["messages"] if m["author_type"] == "admin"]
+    assert admin_macros == [REFUND_MACRO]
+
+
+def test_recent_session_is_confirmed_on_headway_as_planned(demo_run: Any) -> None:
+    _, _, _, after = demo_run
+    [session] = _sessions(after, "cl-wc1")
+    assert (session["therapist_id"], session["date"], session["start"], session["end"]) == (
+        "th-sana",
+        "2026-11-08",
+        "10:00:00",
+        "10:53:00",
+    )
+    assert (session["cpt_codes"], session["diagnosis_codes"]) == (["90837"], ["F41.1"])
+    assert (session["status"], session["telehealth_type"]) == ("Confirmed", "Audiovisual")
+    assert not [r for r in _write_offs(after) if r["name"].startswith("Felix Chen")]
+
+
+def test_recent_session_follows_the_standard_process_after_the_refund(demo_run: Any) -> None:
+    """Within 30 days: the Session Processed form on the client's conversation, and the
+    invoice the client paid and got back written off and charged $0, as standard billing."""
+    _, _, before, after = demo_run
+    payment = _payment(after, "pay-wc1")
+    invoice = _by_id(after["invoices"])[payment["invoice_id"]]
+    assert invoice["status"] == "Written off"
+    assert (invoice["write_off_reason"], invoice["notes"]) == ("Other", "Billed on Headway.")
+    assert Decimal(invoice["write_off_amount"]) == Decimal(invoice["amount"])
+    assert [c["amount"] for c in invoice["charges"]][-1:] == ["0.00"]
+    [form] = _by_id(after["conversations"])["conv-wc1"]["session_processed_forms"]
+    assert form["cpt_code"] == "90837"
+    assert _by_id(before["invoices"])[payment["invoice_id"]]["status"] != "Written off"
+    older = _payment(after, "pay-wc2")
+    untouched = _by_id(after["invoices"])[older["invoice_id"]]
+    assert (
+        untouched["write_off_amount"]
+        == _by_id(before["invoices"])[older["invoice_id"]]["write_off_amount"]
+    )
+
+
+def test_old_session_is_written_off_in_the_sheet_not_on_headway(demo_run: Any) -> None:
+    _, _, before, after = demo_run
+    assert _write_offs(before) == []
+    [row] = _write_offs(after)
+    assert {k: v for k, v in row.items() if k != "id"} == {
+        "name": "Maya Ward Headway Write-Off",
+        "program": "Ruh USD (Internal Write-offs - Not Through Financial Assistance)",
+        "session_charge": "150.00",
+        "amount_client_will_pay": "0.00",
+        "sessions_approved": 1,
+        "status": "Inactive",
+    }
+    assert _sessions(after, "cl-wc2") == []

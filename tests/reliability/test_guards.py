@@ -4,8 +4,8 @@ The mock sites accept whatever a real site would accept twice (a second Headway 
 at the same time, a second form, a second $0 charge): only the robot prevents
 duplicates. Here a request is billed once, then run again on a fresh ledger (so the
 ledger cannot help) with the guard switched off for three steps: each is done twice.
-With the guard on, a rerun on a fresh ledger changes nothing (the demo practice's second
-batch in tests/flows/test_headway_billing_demo.py).
+With the guard on, the same rerun changes nothing (a billed request of the demo practice,
+in tests/flows/test_headway_billing_demo.py).
 So every exactly-once test in the suite passes because of the guard, not the mocks.
 """
 
