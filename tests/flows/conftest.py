@@ -131,3 +131,21 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+# ---- Reading a wrong charge's outcome off a snapshot (``sites.world.snapshot()``) ------
+
+
+def payment_in(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
+    """The Ruh Platform payment ``payment_id``."""
+    return dict(next(p for p in state["payments"] if p["id"] == payment_id))
+
+
+def sessions_of(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
+    """Every Headway session of ``client`` (a scenario client id)."""
+    return [s for s in state["headway_sessions"] if s["client_id"] == client]
+
+
+def headway_write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Programs Sheet's rows for sessions written off instead of billed on Headway."""
+    return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]

@@ -26,7 +26,14 @@ from playwright.sync_api import Page, expect
 from fixtures.server import MockSites
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
-from tests.flows.conftest import on_own_thread, robot_settings, run_one
+from tests.flows.conftest import (
+    headway_write_offs,
+    on_own_thread,
+    payment_in,
+    robot_settings,
+    run_one,
+    sessions_of,
+)
 from tests.plugins.mock_sites import arm_fault
 
 # The whole demo practice: about four minutes of browser work on two cores.
@@ -345,18 +352,6 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
 # ---- Headway clients charged by mistake: refunded once, then billed or written off ----
 
 
-def _payment(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
-    return dict(next(p for p in state["payments"] if p["id"] == payment_id))
-
-
-def _sessions(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
-    return [s for s in state["headway_sessions"] if s["client_id"] == client]
-
-
-def _write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]
-
-
 def test_only_the_reported_charges_are_worked(demo_run: Any) -> None:
     _, summary, _, _ = demo_run
     assert {r.item_id: r.status for r in summary.results if r.item_id.startswith("wrong-")} == {
@@ -369,7 +364,7 @@ def test_only_the_reported_charges_are_worked(demo_run: Any) -> None:
 def test_payment_is_refunded_once_in_full(demo_run: Any, key: str) -> None:
     """The lost answer to the first refund did not lead to a second one."""
     _, _, _, after = demo_run
-    payment = _payment(after, f"pay-{key}")
+    payment = payment_in(after, f"pay-{key}")
     assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
     assert after["faults"] == []  # the answer really was lost
 
@@ -384,7 +379,7 @@ def test_client_is_told_once_that_a_refund_is_coming(demo_run: Any, key: str) ->
 
 def test_recent_session_is_confirmed_on_headway_as_planned(demo_run: Any) -> None:
     _, _, _, after = demo_run
-    [session] = _sessions(after, "cl-wc1")
+    [session] = sessions_of(after, "cl-wc1")
     assert (session["therapist_id"], session["date"], session["start"], session["end"]) == (
         "th-sana",
         "2026-11-08",
@@ -393,14 +388,14 @@ def test_recent_session_is_confirmed_on_headway_as_planned(demo_run: Any) -> Non
     )
     assert (session["cpt_codes"], session["diagnosis_codes"]) == (["90837"], ["F41.1"])
     assert (session["status"], session["telehealth_type"]) == ("Confirmed", "Audiovisual")
-    assert not [r for r in _write_offs(after) if r["name"].startswith("Felix Chen")]
+    assert not [r for r in headway_write_offs(after) if r["name"].startswith("Felix Chen")]
 
 
 def test_recent_session_follows_the_standard_process_after_the_refund(demo_run: Any) -> None:
     """Within 30 days: the Session Processed form on the client's conversation, and the
     invoice the client paid and got back written off and charged $0, as standard billing."""
     _, _, before, after = demo_run
-    payment = _payment(after, "pay-wc1")
+    payment = payment_in(after, "pay-wc1")
     invoice = _by_id(after["invoices"])[payment["invoice_id"]]
     assert invoice["status"] == "Written off"
     assert (invoice["write_off_reason"], invoice["notes"]) == ("Other", "Billed on Headway.")
@@ -409,7 +404,7 @@ def test_recent_session_follows_the_standard_process_after_the_refund(demo_run: 
     [form] = _by_id(after["conversations"])["conv-wc1"]["session_processed_forms"]
     assert form["cpt_code"] == "90837"
     assert _by_id(before["invoices"])[payment["invoice_id"]]["status"] != "Written off"
-    older = _payment(after, "pay-wc2")
+    older = payment_in(after, "pay-wc2")
     untouched = _by_id(after["invoices"])[older["invoice_id"]]
     assert (
         untouched["write_off_amount"]
@@ -419,8 +414,8 @@ def test_recent_session_follows_the_standard_process_after_the_refund(demo_run: 
 
 def test_old_session_is_written_off_in_the_sheet_not_on_headway(demo_run: Any) -> None:
     _, _, before, after = demo_run
-    assert _write_offs(before) == []
-    [row] = _write_offs(after)
+    assert headway_write_offs(before) == []
+    [row] = headway_write_offs(after)
     assert {k: v for k, v in row.items() if k != "id"} == {
         "name": "Maya Ward Headway Write-Off",
         "program": "Ruh USD (Internal Write-offs - Not Through Financial Assistance)",
@@ -429,4 +424,4 @@ def test_old_session_is_written_off_in_the_sheet_not_on_headway(demo_run: Any) -
         "sessions_approved": 1,
         "status": "Inactive",
     }
-    assert _sessions(after, "cl-wc2") == []
+    assert sessions_of(after, "cl-wc2") == []

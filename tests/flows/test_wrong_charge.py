@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,26 +18,17 @@ from fixtures.server import MockSites
 from flows import wrong_charge
 from flows.run import run_batch
 from tests.flows.conftest import (
+    headway_write_offs,
     on_own_thread,
+    payment_in,
     processes,
     robot_env,
     robot_settings,
     run_cli,
+    sessions_of,
 )
 
 MACRO = "Refund Issued - Headway Client"
-
-
-def _payment(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
-    return dict(next(p for p in state["payments"] if p["id"] == payment_id))
-
-
-def _sessions(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
-    return [s for s in state["headway_sessions"] if s["client_id"] == client]
-
-
-def _write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]
 
 
 @pytest.mark.slow
@@ -76,16 +66,16 @@ def test_refund_headway_client_from_the_command_line(
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     after = sites.world.snapshot()
-    payment = _payment(after, f"pay-{key}")
+    payment = payment_in(after, f"pay-{key}")
     assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
     messages = sites.world.state.conversation(f"conv-{key}").messages
     assert [m.macro for m in messages if m.author_type == "admin"] == [MACRO]
     if key == "wc1":
-        assert len(_sessions(after, client.id)) == 1
-        assert _write_offs(after) == []
+        assert len(sessions_of(after, client.id)) == 1
+        assert headway_write_offs(after) == []
     else:
-        assert _sessions(after, client.id) == []
-        [write_off] = _write_offs(after)
+        assert sessions_of(after, client.id) == []
+        [write_off] = headway_write_offs(after)
         assert write_off["name"] == f"{client.name} Headway Write-Off"
         assert Decimal(write_off["session_charge"]) == Decimal(payment["amount"])
     # The ledger and the report name the item without the client's email.
