@@ -64,12 +64,27 @@ def test_supervised_skip_leaves_the_item_alone(sites: MockSites, robot_dir: Path
     assert sites.world.snapshot() == before
 
 
-def test_supervised_stop_ends_the_run_before_the_next_click(
+def test_supervised_prompt_shows_each_step_and_stop_ends_the_run_before_the_next_click(
     sites: MockSites, robot_dir: Path
 ) -> None:
-    summary = _supervised(sites, robot_dir, "yes\nyes\nstop\n")
-    assert summary.stopped_because is not None
+    """Each prompt names its step, "N of M", and the values it will enter; "stop" after two
+    approved steps leaves those two done and clicks nothing more."""
+    shown = io.StringIO()
+    settings = robot_settings(sites, robot_dir, supervised=True)
+    operator = ConsoleOperator(
+        stdin=io.StringIO("yes\nyes\nstop\n"), console=Console(file=shown, width=200)
+    )
+    summary = run_one(
+        settings, "conv-0001", today=sites.world.state.practice.today, operator=operator
+    )
+    text = shown.getvalue()
     conversation = sites.world.state.conversation("conv-0001")
+    assert "1 of 8: Add the client's email address as a participant" in text
+    assert conversation.contact_email in text
+    assert "2 of 8: Remove the practice's own address" in text
+    assert "care@ruhcare.example" in text
+
+    assert summary.stopped_because is not None
     assert conversation.contact_email in conversation.participants
     assert "care@ruhcare.example" not in conversation.participants
     assert sites.world.state.headway_sessions == []
@@ -90,23 +105,6 @@ def test_supervised_prompt_never_takes_a_vague_answer_as_yes(
     run_one(settings, "conv-0001", today=sites.world.state.practice.today, operator=operator)
     assert sites.world.snapshot() == before
     assert shown.getvalue().count("Please answer yes, skip or stop") == 3
-
-
-def test_supervised_prompt_shows_step_n_of_m_and_the_values(
-    sites: MockSites, robot_dir: Path
-) -> None:
-    shown = io.StringIO()
-    settings = robot_settings(sites, robot_dir, supervised=True)
-    operator = ConsoleOperator(
-        stdin=io.StringIO("yes\nstop\n"), console=Console(file=shown, width=200)
-    )
-    run_one(settings, "conv-0001", today=sites.world.state.practice.today, operator=operator)
-    text = shown.getvalue()
-    client = sites.world.state.conversation("conv-0001").contact_email
-    assert "1 of 8: Add the client's email address as a participant" in text
-    assert client in text
-    assert "2 of 8: Remove the practice's own address" in text
-    assert "care@ruhcare.example" in text
 
 
 def test_supervised_dry_run_walks_every_would_commit_with_a_prompt(
