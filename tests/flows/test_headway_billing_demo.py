@@ -4,9 +4,9 @@ One batch runs for the whole module (it is the expensive part); each test then c
 one behaviour of its outcome. This is also the suite's one run of standard Headway
 billing with two workers, and of the wrong-charge process: the answer to the first refund
 is lost on the way back (the refund lands, the robot sees a 502). wc1's session is 12 days
-old (billed on Headway), wc2's 45 days (written off in the Programs Sheet). Separate runs
-of a smaller practice and of the wrong charges alone checked nothing this one does not,
-and cost the suite about 85 CPU-seconds.
+old (billed on Headway), wc2's 45 days (written off in the Programs Sheet). The suite
+used to bill a smaller practice and the wrong charges alone besides: those runs checked
+nothing this one does not, and the suite is CPU-bound.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ REVIEW_REASONS = {
 }
 
 
+# The wrong charges: the first refund's answer is lost (see above), and the macro that
+# tells the client.
 REFUND_PATH = r"^/api/payments/[^/]+/refunds$"
 REFUND_MACRO = "Refund Issued - Headway Client"
 
@@ -354,10 +356,10 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
 
 def test_only_the_reported_charges_are_worked(demo_run: Any) -> None:
     _, summary, _, _ = demo_run
-    assert {r.item_id: r.status for r in summary.results if r.item_id.startswith("wrong-")} == {
-        "wrong-charge:conv-wc1": "done",
-        "wrong-charge:conv-wc2": "done",
+    wrong = {
+        r.item_id: r.status for r in summary.results if r.item_id.startswith("wrong-charge:")
     }
+    assert wrong == {"wrong-charge:conv-wc1": "done", "wrong-charge:conv-wc2": "done"}
 
 
 @pytest.mark.parametrize("key", ["wc1", "wc2"])
