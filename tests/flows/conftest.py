@@ -135,6 +135,9 @@ def run_cli(
 
 # ---- Reading a wrong charge's outcome off a snapshot (``sites.world.snapshot()``) ------
 
+REFUND_MACRO = "Refund Issued - Headway Client"
+"""The macro that tells a wrong-charge client a refund is coming (the procedure's name)."""
+
 
 def payment_in(state: dict[str, Any], payment_id: str) -> dict[str, Any]:
     """The Ruh Platform payment ``payment_id``."""

@@ -27,6 +27,7 @@ from fixtures.server import MockSites
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
 from tests.flows.conftest import (
+    REFUND_MACRO,
     headway_write_offs,
     on_own_thread,
     payment_in,
@@ -61,10 +62,8 @@ REVIEW_REASONS = {
 }
 
 
-# The wrong charges: the first refund's answer is lost (see above), and the macro that
-# tells the client.
+# The wrong charges: the first refund's answer is lost (see above).
 REFUND_PATH = r"^/api/payments/[^/]+/refunds$"
-REFUND_MACRO = "Refund Issued - Headway Client"
 
 # Each worker moves to a fresh browser context after this many items, so the main job
 # also runs across renewals (20 by default; the demo's two workers hold about ten each).

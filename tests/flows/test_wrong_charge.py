@@ -18,6 +18,7 @@ from fixtures.server import MockSites
 from flows import wrong_charge
 from flows.run import run_batch
 from tests.flows.conftest import (
+    REFUND_MACRO,
     headway_write_offs,
     on_own_thread,
     payment_in,
@@ -27,8 +28,6 @@ from tests.flows.conftest import (
     run_cli,
     sessions_of,
 )
-
-MACRO = "Refund Issued - Headway Client"
 
 
 @pytest.mark.slow
@@ -69,7 +68,7 @@ def test_refund_headway_client_from_the_command_line(
     payment = payment_in(after, f"pay-{key}")
     assert [r["amount"] for r in payment["refunds"]] == [payment["amount"]]
     messages = sites.world.state.conversation(f"conv-{key}").messages
-    assert [m.macro for m in messages if m.author_type == "admin"] == [MACRO]
+    assert [m.macro for m in messages if m.author_type == "admin"] == [REFUND_MACRO]
     if key == "wc1":
         assert len(sessions_of(after, client.id)) == 1
         assert headway_write_offs(after) == []
