@@ -2,21 +2,26 @@
 
 The wrong-charge process's main batch (with the answer to the first refund lost) is part
 of the demo practice's batch, and asserted there (``test_headway_billing_demo.py``); its
-rerun on a fresh ledger is that module's second batch. Here: the rehearsal, and the
-``refund-headway-client`` command. wc1's session is 12 days old (billed on Headway),
-wc2's 45 days (written off in the Programs Sheet).
+rerun on a fresh ledger is that module's second batch. Here: the rehearsal, the
+``refund-headway-client`` command, and a payment a person already partly refunded. wc1's
+session is 12 days old (billed on Headway), wc2's 45 days (written off in the Programs
+Sheet).
 """
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from fixtures.scenario import Refund
 from fixtures.server import MockSites
 from flows import wrong_charge
 from flows.run import run_batch
+from robot.exit_codes import ExitCode
 from tests.flows.conftest import (
     REFUND_MACRO,
     headway_write_offs,
@@ -82,3 +87,33 @@ def test_refund_headway_client_from_the_command_line(
     summary = (run / "summary.json").read_text("utf-8")
     assert wrong_charge.client_item_id(client.email, day) in summary
     assert client.email not in summary
+
+
+@pytest.mark.scenario("demo")
+def test_a_payment_a_person_partly_refunded_is_not_refunded_again(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """Somebody gave back part of wc1's payment by hand: the robot reads that and stops at the
+    refund, before any click (Refund Full Amount would pay the whole amount out again on
+    top), and the report names why. The look-first guard does not stop it, as the payment is
+    not refunded in full: only the refund step's own check stands here. Switched off, the
+    payment shows the $40 and a second refund of the full $150."""
+    payment = sites.world.state.payment("pay-wc1")
+    paid_on = datetime.combine(payment.date, time(12))
+    payment.refunds.append(Refund(id="rf-by-hand", amount=Decimal("40.00"), at=paid_on))
+    before = sites.world.snapshot()
+    client = sites.world.state.client("cl-wc1")
+    today = sites.world.state.practice.today.isoformat()
+    env = robot_env(robot_settings(sites, robot_dir))
+    result = run_cli(["refund-headway-client", client.email, "--today", today], env, robot_dir)
+    after = sites.world.snapshot()
+    assert payment_in(after, "pay-wc1") == payment_in(before, "pay-wc1")  # the money first
+    assert after == before
+    assert result.returncode == ExitCode.NEEDS_REVIEW, result.stderr
+    assert "Traceback" not in result.stderr
+    (run,) = (robot_dir / "runs").iterdir()
+    [item] = json.loads((run / "summary.json").read_text("utf-8"))["items"]
+    assert (item["status"], item["reason"]) == (
+        "needs_review",
+        "the payment is already partly refunded: not refunded again",
+    )
