@@ -75,7 +75,8 @@ class Outcome(StrEnum):
     ALREADY_DONE = "already_done"
     """The ledger said done: nothing asked, nothing clicked."""
     FOUND_DONE = "found_done"
-    """The site already showed it (an earlier run, a lost answer, a person): recorded done."""
+    """The site already showed it (an earlier run, a person, or this run's click whose
+    answer was lost): recorded done, and the ledger says which (``found``)."""
     WOULD_COMMIT = "would_commit"
     """Dry run: the filled form was screenshotted, nothing clicked."""
     SKIPPED = "skipped"
@@ -124,15 +125,34 @@ class CommitGate:
         """Record ``step`` as done because the site already shows it; click nothing.
 
         The other half of "never twice": a change a person made, or whose answer an
-        earlier run lost, is recorded with a screenshot of the proof.
+        earlier run lost, is recorded as found, with a screenshot of the proof. A change
+        whose answer this run's own click lost is this run's work: its intent is this
+        run's, the site shows the change, so it is recorded as done now (the screenshot is
+        the click's "after") and the run's totals count the money it moved.
         """
         _check_name(step)
         if self.is_done(item_id, step):
             return Outcome.ALREADY_DONE
-        proof = evidence.capture(f"{step}-found-done")
-        self.ledger.record_step(item_id, step, StepState.DONE, proof, found=True)
-        _log.info("step_found_done", item_id=item_id, step=step, mode=self.mode.value)
+        own_click = self._clicked_in_this_run(item_id, step)
+        proof = evidence.capture(f"{step}-after" if own_click else f"{step}-found-done")
+        self.ledger.record_step(item_id, step, StepState.DONE, proof, found=not own_click)
+        _log.info(
+            "step_found_done",
+            item_id=item_id,
+            step=step,
+            mode=self.mode.value,
+            own_click=own_click,
+        )
         return Outcome.FOUND_DONE
+
+    def _clicked_in_this_run(self, item_id: str, step: str) -> bool:
+        """True when this run recorded the intent to click ``step`` and no outcome since."""
+        return any(
+            record.step == step
+            and record.state is StepState.INTENT
+            and record.run_id == self.ledger.run_id
+            for record in self.ledger.list_steps(item_id)
+        )
 
     def commit(
         self,

@@ -109,7 +109,9 @@ class StepView:
     """Plain words, e.g. "Sign note & confirm the session on Headway" (empty: the default
     from :func:`robot.audit.labels.step_label`)."""
     found: bool = False
-    """Found already done (on the site, or by an earlier run) rather than done now."""
+    """Found already done (on the site, or by an earlier run) rather than done now. A
+    click of this run whose answer was lost and whose change the site then showed is done
+    now, not found."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     screenshots: Sequence[str] = ()

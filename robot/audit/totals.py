@@ -3,7 +3,8 @@
 Only steps the robot did in this run count: state "done" and not found already done. A
 step found done on the site (a person did it, or an earlier run whose answer was lost)
 was not this run's work, and a rehearsed, skipped or unverified step changed nothing
-that we know of.
+that we know of. A click of this run whose answer was lost, and whose change the site
+then showed, is this run's work: the gate records it as done now, and it counts.
 
 Expected Headway payouts follow Headway's rule (:func:`robot.rules.payout.payout_date`):
 sessions confirmed on the 1st-15th are paid on the last day of that month; on the 16th or

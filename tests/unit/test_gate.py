@@ -186,6 +186,29 @@ def test_lost_response_under_retry_is_never_clicked_twice(
     assert outcome is Outcome.FOUND_DONE
     assert site.clicks == 1
     assert ledger.step_state(ITEM, STEP) is StepState.DONE
+    # This run's click made the change: done now, with its before and after, not "found".
+    [step] = ledger.list_steps(ITEM)
+    assert step.found is False
+    assert evidence.labels == [f"{STEP}-before", f"{STEP}-after"]
+
+
+def test_a_click_an_earlier_run_lost_the_answer_to_is_found_not_counted_as_this_runs(
+    tmp_path: Path, evidence: FakeEvidence
+) -> None:
+    """The intent is an earlier run's (it was killed after the click): this run did not
+    make the change, so it records it as found, and its totals leave it out."""
+    earlier = SqliteLedger(tmp_path / "ledger.sqlite3", "run-0")
+    earlier.add_item(ITEM, "headway_billing", "conv-1001")
+    earlier.record_step(ITEM, STEP, StepState.INTENT)
+    earlier.close()
+    site = FakeSite()
+    site.applied = True
+    this_run = SqliteLedger(tmp_path / "ledger.sqlite3", "run-1")
+    assert commit(CommitGate(this_run, GateMode.LIVE), site, evidence) is Outcome.FOUND_DONE
+    assert site.clicks == 0
+    [step] = this_run.list_steps(ITEM)
+    assert (step.state, step.found) == (StepState.DONE, True)
+    assert evidence.labels == [f"{STEP}-found-done"]
 
 
 def test_outcome_is_done_only_when_the_change_is_in_place() -> None:
