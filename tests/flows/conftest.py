@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,9 +18,8 @@ from cli.mock_sites import mock_site_overrides
 from fixtures.server import MockSites
 from flows.process import Process
 from flows.processes import ALL_PROCESSES
-from flows.run import RunSummary, run_batch
+from flows.run import RunSummary
 from robot.settings import Settings, load_settings
-from tests.plugins.mock_sites import arm_fault
 
 T = TypeVar("T")
 
@@ -48,29 +47,6 @@ def on_own_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def processes(*kinds: str) -> tuple[Process[Any], ...]:
     """The processes of these kinds, to pass as ``run_batch(processes=...)``."""
     return tuple(process for process in ALL_PROCESSES if process.kind in kinds)
-
-
-def process_batch(
-    folder: Path, kind: str, *, lost_response_path: str
-) -> Iterator[tuple[MockSites, RunSummary, dict[str, Any], dict[str, Any]]]:
-    """The demo practice before and after one live batch of ``kind`` only.
-
-    The Ruh Platform loses the answer to the first POST matching ``lost_response_path``
-    (after applying it), so every such batch also proves that money never moves twice.
-    """
-    with MockSites.start("demo") as sites:
-        before = sites.world.snapshot()
-        arm_fault(
-            sites, "ruh_platform", kind="lose_response", path=lost_response_path, method="POST"
-        )
-        settings = robot_settings(sites, folder)
-        summary = on_own_thread(
-            run_batch,
-            settings,
-            today=sites.world.state.practice.today,
-            processes=processes(kind),
-        )
-        yield sites, summary, before, sites.world.snapshot()
 
 
 def run_item(
@@ -152,3 +128,35 @@ def sessions_of(state: dict[str, Any], client: str) -> list[dict[str, Any]]:
 def headway_write_offs(state: dict[str, Any]) -> list[dict[str, Any]]:
     """The Programs Sheet's rows for sessions written off instead of billed on Headway."""
     return [r for r in state["program_rows"] if r["name"].endswith("Headway Write-Off")]
+
+
+# ---- Reading a late cancellation's outcome off a snapshot -------------------------------
+
+LATE_CANCELLATIONS = {
+    "ap-lc1": "cl-lc1",
+    "ap-lc2": "cl-lc2",
+    "ap-lc3": "cl-lc3",
+    "ap-d15": "cl-d15",
+}
+"""The demo practice's late cancellations, appointment -> client. ap-d15 is also a billing
+request, which the standard flow sends to review."""
+
+FAILED_PAYMENT_MACRO = "Failed Payment - Late Cancellation Fee"
+"""The macro sent when a late-cancellation fee's card is declined (the procedure's name)."""
+
+
+def invoices_of(state: dict[str, Any], appointment: str) -> list[dict[str, Any]]:
+    """The Ruh Platform invoices of ``appointment``."""
+    return [i for i in state["invoices"] if i["appointment_id"] == appointment]
+
+
+def failed_payment_replies(state: dict[str, Any], client: str) -> list[tuple[str, str]]:
+    """(conversation, subject) of each Failed Payment macro sent to ``client``."""
+    email = next(c["email"] for c in state["clients"] if c["id"] == client)
+    return [
+        (c["id"], c["subject"])
+        for c in state["conversations"]
+        if c["contact_email"] == email
+        for m in c["messages"]
+        if m["author_type"] == "admin" and m["macro"] == FAILED_PAYMENT_MACRO
+    ]

@@ -2,10 +2,11 @@
 
 One batch runs for the whole module (it is the expensive part); each test then checks
 one behaviour of its outcome. This is also the suite's one run of standard Headway
-billing with two workers, and of the wrong-charge process: the answer to the first refund
-is lost on the way back (the refund lands, the robot sees a 502). wc1's session is 12 days
-old (billed on Headway), wc2's 45 days (written off in the Programs Sheet). The suite
-used to bill a smaller practice and the wrong charges alone besides: those runs checked
+billing with two workers, and of the wrong-charge and late-cancellation processes: the
+answers to the first refund and to the first fee's charge are lost on the way back (the
+change lands, the robot sees a 502). wc1's session is 12 days old (billed on Headway),
+wc2's 45 days (written off in the Programs Sheet). The suite used to bill a smaller
+practice, the wrong charges and the late cancellations alone besides: those runs checked
 nothing this one does not, and the suite is CPU-bound.
 """
 
@@ -24,14 +25,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures.server import MockSites
+from flows import late_cancellation
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
 from tests.flows.conftest import (
+    LATE_CANCELLATIONS,
     REFUND_MACRO,
+    failed_payment_replies,
     headway_write_offs,
+    invoices_of,
     on_own_thread,
     payment_in,
     robot_settings,
+    run_item,
     run_one,
     sessions_of,
 )
@@ -64,6 +70,10 @@ REVIEW_REASONS = {
 
 # The wrong charges: the first refund's answer is lost (see above).
 REFUND_PATH = r"^/api/payments/[^/]+/refunds$"
+# The late cancellations: so is the first fee's. The $0 charges of billed requests go to
+# the same address, so the fault also reads the amount charged.
+CHARGE_PATH = r"^/api/invoices/[^/]+/charges$"
+FEE_CHARGED = r"(^|&)amount=[1-9]"
 
 # Each worker moves to a fresh browser context after this many items, so the main job
 # also runs across renewals (20 by default; the demo's two workers hold about ten each).
@@ -85,11 +95,20 @@ class DemoBatch:
 @pytest.fixture(scope="module")
 def demo_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBatch]:
     """One live batch over the whole demo practice, with two workers; the Ruh Platform
-    loses its answer to the first refund (after making it)."""
+    loses its answers to the first refund and to the first fee's charge (after making
+    them)."""
     folder: Path = tmp_path_factory.mktemp("demo")
     with MockSites.start("demo") as sites:
         before = sites.world.snapshot()
         arm_fault(sites, "ruh_platform", kind="lose_response", path=REFUND_PATH, method="POST")
+        arm_fault(
+            sites,
+            "ruh_platform",
+            kind="lose_response",
+            path=CHARGE_PATH,
+            method="POST",
+            form=FEE_CHARGED,
+        )
         settings = robot_settings(sites, folder, workers=2, items_per_context=ITEMS_PER_CONTEXT)
         summary = on_own_thread(run_batch, settings, today=sites.world.state.practice.today)
         sessions = {site: len(tokens) for site, tokens in sites.world.sessions.items()}
@@ -328,6 +347,16 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
         i for i in after["invoices"]
         if i["id"] not in old and any(c["outcome"] == "succeeded" for c in i["charges"])
     ]
+    declined = [
+        i for i in after["invoices"]
+        if i["id"] not in old and any(c["outcome"] == "failed" for c in i["charges"])
+    ]
+    # A lost answer is among each of these (a fee's charge, a refund): the run made the
+    # change, so its totals count it.
+    refunded_before = {r["id"] for p in before["payments"] for r in p["refunds"]}
+    refunds = [
+        r for p in after["payments"] for r in p["refunds"] if r["id"] not in refunded_before
+    ]
     done = page.get_by_role("table", name="Counted only when the robot clicked and verified it")
     for label, count, amount in (
         ("Sessions confirmed on Headway", len(new_sessions), None),
@@ -337,6 +366,12 @@ def test_the_report_shows_what_a_billing_person_acts_on(demo_run: Any, page: Pag
             sum(Decimal(i["write_off_amount"]) for i in written_off),
         ),
         ("Late-cancellation fees charged", len(fees), sum(Decimal(i["amount"]) for i in fees)),
+        (
+            "Late-cancellation fees declined",
+            len(declined),
+            sum(Decimal(i["amount"]) for i in declined),
+        ),
+        ("Refunds", len(refunds), sum(Decimal(r["amount"]) for r in refunds)),
     ):
         line = done.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label))
         cells = line.get_by_role("cell")
@@ -426,3 +461,84 @@ def test_old_session_is_written_off_in_the_sheet_not_on_headway(demo_run: Any) -
         "status": "Inactive",
     }
     assert sessions_of(after, "cl-wc2") == []
+
+
+# ---- Late cancellations: invoiced, charged once, declined cards chased ------------------
+
+
+def test_each_late_cancellation_item_ends_done(demo_run: Any) -> None:
+    _, summary, _, _ = demo_run
+    late = {r.item_id: r.status for r in summary.results if r.item_id.startswith("late-cancel:")}
+    assert late == {f"late-cancel:{appointment}": "done" for appointment in LATE_CANCELLATIONS}
+
+
+@pytest.mark.parametrize("appointment", sorted(LATE_CANCELLATIONS))
+def test_one_appointment_invoice_charged_once_in_full(demo_run: Any, appointment: str) -> None:
+    _, _, before, after = demo_run
+    assert invoices_of(before, appointment) == []
+    [invoice] = invoices_of(after, appointment)
+    booked = next(a for a in after["appointments"] if a["id"] == appointment)
+    assert (invoice["type"], invoice["therapist_id"]) == ("Appointment", booked["therapist_id"])
+    assert invoice["amount"] == booked["fee"]
+    assert [c["amount"] for c in invoice["charges"]] == [booked["fee"]]
+
+
+def test_lost_charge_answer_was_hit_and_charged_nothing_twice(demo_run: Any) -> None:
+    """Both armed faults were used up; every fee's invoice still has exactly one charge."""
+    _, _, _, after = demo_run
+    assert after["faults"] == []
+    charges = [len(i["charges"]) for a in LATE_CANCELLATIONS for i in invoices_of(after, a)]
+    assert charges == [1, 1, 1, 1]
+
+
+def test_successful_charge_sends_no_macro(demo_run: Any) -> None:
+    _, _, _, after = demo_run
+    [invoice] = invoices_of(after, "ap-lc1")
+    assert invoice["charges"][0]["outcome"] == "succeeded"
+    assert failed_payment_replies(after, "cl-lc1") == []
+
+
+def test_declined_card_with_failed_payment_email_gets_the_macro_there(demo_run: Any) -> None:
+    _, summary, _, after = demo_run
+    assert failed_payment_replies(after, "cl-lc3") == [
+        ("conv-lc3-failed", "Scheduled payment failed")
+    ]
+    result = next(r for r in summary.results if r.item_id == "late-cancel:ap-lc3")
+    assert (
+        result.reason == "charge declined; Failed Payment macro sent on the existing conversation"
+    )
+    assert ("intercom.failed-payment", "done") in result.steps
+
+
+def test_declined_card_without_failed_payment_email_gets_a_new_conversation(
+    demo_run: Any,
+) -> None:
+    _, summary, before, after = demo_run
+    [(conversation, _)] = failed_payment_replies(after, "cl-lc2")
+    assert conversation not in {c["id"] for c in before["conversations"]}
+    result = next(r for r in summary.results if r.item_id == "late-cancel:ap-lc2")
+    assert result.reason == "charge declined; Failed Payment macro sent in a new conversation"
+    assert ("intercom.failed-payment", "done") in result.steps
+
+
+def test_late_cancellation_rerun_on_a_fresh_ledger_finds_every_step_done(
+    demo_run: Any, tmp_path: Path
+) -> None:
+    """Named again with no ledger to go by: nothing is invoiced, charged or sent again."""
+    sites, _, _, after = demo_run
+    today = sites.world.state.practice.today
+    statuses = []
+    for appointment in ("ap-lc2", "ap-lc3"):
+        summary = run_item(
+            robot_settings(sites, tmp_path / appointment),
+            late_cancellation.item_id_for(appointment),
+            late_cancellation.KIND,
+            # What discovery reads off the platform: the client's id in its addresses.
+            late_cancellation.source_ref_for(
+                sites.world.public_id("client", LATE_CANCELLATIONS[appointment]), appointment
+            ),
+            today=today,
+        )
+        statuses += [r.status for r in summary.results]
+    assert statuses == ["done", "done"]
+    assert sites.world.snapshot() == after
