@@ -3,15 +3,19 @@
 The late-cancellation process's main batch (with the answer to the first fee's charge
 lost) is part of the demo practice's batch, and asserted there
 (``test_headway_billing_demo.py``), its reruns on a fresh ledger too. Here: the rehearsal,
-the fee question's clarification macro, and a Failed Payment macro renamed in Intercom.
+the fee question's clarification macro, a Failed Payment macro renamed in Intercom, and a
+fee invoice a person already charged in part.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from fixtures.scenario import Charge, Invoice, Payment
 from fixtures.server import MockSites
 from flows import clarification, late_cancellation
 from flows.run import run_batch
@@ -102,3 +106,59 @@ def test_a_renamed_macro_is_named_fast_and_the_rerun_never_charges_twice(
         assert len(invoice["charges"]) == 1
         client = LATE_CANCELLATIONS[appointment]
         assert len(failed_payment_replies(after, client)) == 1
+
+
+@pytest.mark.scenario("demo")
+def test_a_fee_invoice_a_person_partly_charged_is_not_charged_again(
+    sites: MockSites, robot_dir: Path
+) -> None:
+    """An earlier run created lc1's fee invoice and stopped; meanwhile somebody charged $50 of
+    it by hand. Retried, the item stops at the charge, before any click (charging the full
+    amount would take $150 on top), and names why. The look-first guard does not stop it,
+    as no charge of the full amount is there: only the charge step's own check stands here.
+    Switched off, the invoice shows the $50 and a second charge of $150."""
+    state = sites.world.state
+    booked = next(a for a in state.appointments if a.id == "ap-lc1")
+    client = state.client("cl-lc1")
+    by_hand = datetime.combine(state.practice.today, time(9))
+    state.invoices.append(
+        Invoice(
+            id="inv-lc1",
+            client_id=client.id,
+            appointment_id=booked.id,
+            therapist_id=booked.therapist_id,
+            type="Appointment",
+            amount=booked.fee,
+            created_at=by_hand,
+            charges=[
+                Charge(id="ch-by-hand", amount=Decimal("50.00"), at=by_hand, outcome="succeeded")
+            ],
+        )
+    )
+    state.payments.append(
+        Payment(
+            id="pay-by-hand",
+            client_id=client.id,
+            invoice_id="inv-lc1",
+            appointment_id=booked.id,
+            amount=Decimal("50.00"),
+            date=state.practice.today,
+            method=f"Card ending {client.card_last4}",
+        )
+    )
+    before = sites.world.snapshot()
+    summary = run_item(
+        robot_settings(sites, robot_dir),
+        late_cancellation.item_id_for("ap-lc1"),
+        late_cancellation.KIND,
+        late_cancellation.source_ref_for(sites.world.public_id("client", client.id), "ap-lc1"),
+        today=state.practice.today,
+    )
+    after = sites.world.snapshot()
+    assert invoices_of(after, "ap-lc1") == invoices_of(before, "ap-lc1")  # the money first
+    assert after == before
+    [result] = summary.results
+    assert (result.status, result.reason) == (
+        "needs_review",
+        "the invoice is partly paid or written off: not charged",
+    )
