@@ -7,6 +7,7 @@ thread. So every robot run here happens on a fresh thread, as batch workers do.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -66,6 +67,28 @@ def run_one(settings: Settings, conversation_id: str, **kwargs: Any) -> RunSumma
     from flows.standard_billing import KIND, item_id_for
 
     return run_item(settings, item_id_for(conversation_id), KIND, conversation_id, **kwargs)
+
+
+def run_late_cancellation(settings: Settings, sites: MockSites, appointment: str) -> RunSummary:
+    """Work one late cancellation by its appointment id, as a batch retry of it does."""
+    from flows import late_cancellation
+
+    client = LATE_CANCELLATIONS[appointment]
+    return run_item(
+        settings,
+        late_cancellation.item_id_for(appointment),
+        late_cancellation.KIND,
+        # What discovery reads off the platform: the client's id in its addresses.
+        late_cancellation.source_ref_for(sites.world.public_id("client", client), appointment),
+        today=sites.world.state.practice.today,
+    )
+
+
+def only_run_summary(folder: Path) -> dict[str, Any]:
+    """The ``summary.json`` of the one run under ``folder / "runs"``."""
+    (run,) = (folder / "runs").iterdir()
+    summary: dict[str, Any] = json.loads((run / "summary.json").read_text("utf-8"))
+    return summary
 
 
 def robot_env(settings: Settings) -> dict[str, str]:

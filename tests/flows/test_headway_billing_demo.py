@@ -25,7 +25,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures.server import MockSites
-from flows import late_cancellation
 from flows.run import RunSummary, run_batch
 from robot.audit.present import money
 from tests.flows.conftest import (
@@ -37,7 +36,7 @@ from tests.flows.conftest import (
     on_own_thread,
     payment_in,
     robot_settings,
-    run_item,
+    run_late_cancellation,
     run_one,
     sessions_of,
 )
@@ -526,19 +525,10 @@ def test_late_cancellation_rerun_on_a_fresh_ledger_finds_every_step_done(
 ) -> None:
     """Named again with no ledger to go by: nothing is invoiced, charged or sent again."""
     sites, _, _, after = demo_run
-    today = sites.world.state.practice.today
     statuses = []
     for appointment in ("ap-lc2", "ap-lc3"):
-        summary = run_item(
-            robot_settings(sites, tmp_path / appointment),
-            late_cancellation.item_id_for(appointment),
-            late_cancellation.KIND,
-            # What discovery reads off the platform: the client's id in its addresses.
-            late_cancellation.source_ref_for(
-                sites.world.public_id("client", LATE_CANCELLATIONS[appointment]), appointment
-            ),
-            today=today,
-        )
+        settings = robot_settings(sites, tmp_path / appointment)
+        summary = run_late_cancellation(settings, sites, appointment)
         statuses += [r.status for r in summary.results]
     assert statuses == ["done", "done"]
     assert sites.world.snapshot() == after

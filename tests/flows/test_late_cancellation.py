@@ -28,6 +28,7 @@ from tests.flows.conftest import (
     processes,
     robot_settings,
     run_item,
+    run_late_cancellation,
 )
 
 
@@ -147,13 +148,7 @@ def test_a_fee_invoice_a_person_partly_charged_is_not_charged_again(
         )
     )
     before = sites.world.snapshot()
-    summary = run_item(
-        robot_settings(sites, robot_dir),
-        late_cancellation.item_id_for("ap-lc1"),
-        late_cancellation.KIND,
-        late_cancellation.source_ref_for(sites.world.public_id("client", client.id), "ap-lc1"),
-        today=state.practice.today,
-    )
+    summary = run_late_cancellation(robot_settings(sites, robot_dir), sites, "ap-lc1")
     after = sites.world.snapshot()
     assert invoices_of(after, "ap-lc1") == invoices_of(before, "ap-lc1")  # the money first
     assert after == before

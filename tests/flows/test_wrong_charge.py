@@ -26,6 +26,7 @@ from tests.flows.conftest import (
     REFUND_MACRO,
     headway_write_offs,
     on_own_thread,
+    only_run_summary,
     payment_in,
     processes,
     robot_env,
@@ -83,8 +84,7 @@ def test_refund_headway_client_from_the_command_line(
         assert write_off["name"] == f"{client.name} Headway Write-Off"
         assert Decimal(write_off["session_charge"]) == Decimal(payment["amount"])
     # The ledger and the report name the item without the client's email.
-    (run,) = (robot_dir / "runs").iterdir()
-    summary = (run / "summary.json").read_text("utf-8")
+    summary = json.dumps(only_run_summary(robot_dir))
     assert wrong_charge.client_item_id(client.email, day) in summary
     assert client.email not in summary
 
@@ -111,8 +111,7 @@ def test_a_payment_a_person_partly_refunded_is_not_refunded_again(
     assert after == before
     assert result.returncode == ExitCode.NEEDS_REVIEW, result.stderr
     assert "Traceback" not in result.stderr
-    (run,) = (robot_dir / "runs").iterdir()
-    [item] = json.loads((run / "summary.json").read_text("utf-8"))["items"]
+    [item] = only_run_summary(robot_dir)["items"]
     assert (item["status"], item["reason"]) == (
         "needs_review",
         "the payment is already partly refunded: not refunded again",
